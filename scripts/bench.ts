@@ -1,0 +1,65 @@
+/**
+ * `npm run bench`: performance budgets, one JSON object per line:
+ *   {"metric": NAME, "value": N, "unit": U}
+ * Figures are medians over several runs; these machines are noisy, so compare
+ * ratios between runs rather than absolute numbers.
+ */
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { hasChromium, launchBrowser, serveSite } from '../tests/e2e/harness.ts';
+
+function emit(metric: string, value: number, unit: string): void {
+  console.log(JSON.stringify({ metric, value: Math.round(value * 100) / 100, unit }));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Bytes (gzip) of JavaScript and CSS a lesson page fetches before any
+ * interaction, at 1280×800 without scrolling. Monaco and xterm.js load only
+ * when their islands come near the viewport, so they must not appear here.
+ */
+async function lessonInitialBytes(): Promise<void> {
+  if (!hasChromium()) {
+    console.error('bench: Chromium missing; skipping lesson_initial_* metrics');
+    return;
+  }
+  if (!existsSync('dist/index.html')) spawnSync('npx', ['astro', 'build'], { stdio: 'inherit' });
+  const site = await serveSite();
+  const browser = await launchBrowser();
+  try {
+    const js: number[] = [];
+    const css: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      const sizes = { js: 0, css: 0 };
+      const pending: Promise<void>[] = [];
+      page.on('response', (response) => {
+        const type = response.request().resourceType();
+        if (type !== 'script' && type !== 'stylesheet') return;
+        pending.push(response.body().then((body) => {
+          sizes[type === 'script' ? 'js' : 'css'] += gzipSync(body).length;
+        }).catch(() => undefined));
+      });
+      await page.goto(`${site.url}/lessons/01-stateful-vs-stateless/`, { waitUntil: 'networkidle' });
+      await page.waitForTimeout(500);
+      await Promise.all(pending);
+      js.push(sizes.js / 1024);
+      css.push(sizes.css / 1024);
+      await context.close();
+    }
+    emit('lesson_initial_js_gz_kb', median(js), 'KiB');
+    emit('lesson_initial_css_gz_kb', median(css), 'KiB');
+  } finally {
+    await browser.close();
+    await site.stop();
+  }
+}
+
+await lessonInitialBytes();

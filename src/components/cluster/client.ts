@@ -1,0 +1,86 @@
+/**
+ * The page's one connection to its cluster: a single Web Worker shared by every
+ * island on the page (editors, terminals, labs), started on first use. It
+ * speaks the protocol in src/worker/protocol.ts.
+ */
+import type { ApiRequest, ApiResponse, ApiTransport, WatchEvent, WatchHandle } from '../../api/types.ts';
+import type { FromWorker, ToWorker } from '../../worker/protocol.ts';
+
+type TermListener = { output(data: string): void; exit(code: number): void };
+
+export class ClusterConnection implements ApiTransport {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, (response: ApiResponse) => void>();
+  private readonly watches = new Map<number, { onEvent(e: WatchEvent): void; onEnd?(reason?: unknown): void }>();
+  private readonly completions = new Map<number, (result: { start: number; candidates: string[] }) => void>();
+  private readonly terms = new Map<string, TermListener>();
+  readonly ready: Promise<{ kubernetesVersion: string }>;
+
+  constructor() {
+    this.worker = new Worker(new URL('../../worker/cluster.worker.ts', import.meta.url), { type: 'module', name: 'statecraft-cluster' });
+    let resolveReady!: (v: { kubernetesVersion: string }) => void;
+    this.ready = new Promise((resolve) => (resolveReady = resolve));
+    this.worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      const msg = event.data;
+      switch (msg.type) {
+        case 'ready': resolveReady({ kubernetesVersion: msg.kubernetesVersion }); break;
+        case 'api.response': this.pending.get(msg.id)?.(msg.response); this.pending.delete(msg.id); break;
+        case 'watch.event': this.watches.get(msg.id)?.onEvent(msg.event); break;
+        case 'watch.end': this.watches.get(msg.id)?.onEnd?.(msg.reason); this.watches.delete(msg.id); break;
+        case 'term.output': this.terms.get(msg.term)?.output(msg.data); break;
+        case 'term.exit': this.terms.get(msg.term)?.exit(msg.code); break;
+        case 'term.completions': this.completions.get(msg.id)?.(msg); this.completions.delete(msg.id); break;
+        case 'ui.edit': window.dispatchEvent(new CustomEvent('statecraft:edit', { detail: msg })); break;
+        case 'fatal': console.error('cluster worker:', msg.message); break;
+      }
+    };
+  }
+
+  private post(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  request(request: ApiRequest): Promise<ApiResponse> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.post({ type: 'api', id, request });
+    });
+  }
+
+  watch(request: ApiRequest, onEvent: (e: WatchEvent) => void, onEnd?: (reason?: unknown) => void): WatchHandle {
+    const id = this.nextId++;
+    this.watches.set(id, { onEvent, onEnd });
+    this.post({ type: 'watch', id, request });
+    return { stop: () => { this.watches.delete(id); this.post({ type: 'cancel', id }); } };
+  }
+
+  /** Opens a terminal session; the worker keeps its shell state (variables, history of exit codes). */
+  openTerminal(term: string, listener: TermListener, cols: number, rows: number) {
+    this.terms.set(term, listener);
+    this.post({ type: 'term.open', term, cols, rows });
+    return {
+      run: (line: string) => this.post({ type: 'term.run', term, line }),
+      input: (data: string) => this.post({ type: 'term.input', term, data }),
+      interrupt: () => this.post({ type: 'term.signal', term, signal: 'SIGINT' }),
+      resize: (c: number, r: number) => this.post({ type: 'term.resize', term, cols: c, rows: r }),
+      complete: (line: string, cursor: number) => {
+        const id = this.nextId++;
+        return new Promise<{ start: number; candidates: string[] }>((resolve) => {
+          this.completions.set(id, resolve);
+          this.post({ type: 'term.complete', id, term, line, cursor });
+        });
+      },
+      close: () => { this.terms.delete(term); this.post({ type: 'term.close', term }); },
+    };
+  }
+}
+
+let connection: ClusterConnection | undefined;
+
+/** The page's cluster; the worker starts on the first call. */
+export function cluster(): ClusterConnection {
+  connection ??= new ClusterConnection();
+  return connection;
+}

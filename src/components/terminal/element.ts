@@ -1,0 +1,32 @@
+/** <sc-terminal>: waits until the terminal is near the viewport, then loads xterm.js. */
+class StatecraftTerminal extends HTMLElement {
+  private started = false;
+
+  connectedCallback(): void {
+    if (this.started) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      observer.disconnect();
+      this.started = true;
+      void this.start();
+    }, { rootMargin: '300px 0px' });
+    observer.observe(this);
+  }
+
+  private async start(): Promise<void> {
+    const screen = this.querySelector<HTMLElement>('.sc-terminal__screen')!;
+    try {
+      const { mountTerminal } = await import('./xterm-terminal.ts');
+      screen.replaceChildren();
+      await mountTerminal(screen, this.dataset.name ?? 'main');
+      this.dataset.ready = 'true';
+    } catch (error) {
+      screen.textContent = 'The terminal failed to load. Reload the page to try again.';
+      console.error(error);
+    }
+  }
+}
+
+export function defineTerminalElement(): void {
+  if (!customElements.get('sc-terminal')) customElements.define('sc-terminal', StatecraftTerminal);
+}

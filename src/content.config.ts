@@ -1,0 +1,15 @@
+import { defineCollection } from 'astro:content';
+import { glob } from 'astro/loaders';
+import { i18nLoader } from '@astrojs/starlight/loaders';
+import { docsSchema, i18nSchema } from '@astrojs/starlight/schema';
+
+// Lessons live at the top of the repository (content/lessons/NN-topic/index.mdx),
+// not under src/, so authors find them beside labs/; Starlight's `docs`
+// collection is pointed there. Files starting with `_` are drafts/partials.
+export const collections = {
+  docs: defineCollection({
+    loader: glob({ base: './content', pattern: '**/[^_]*.{md,mdx}' }),
+    schema: docsSchema(),
+  }),
+  i18n: defineCollection({ loader: i18nLoader(), schema: i18nSchema() }),
+};

@@ -1,0 +1,15 @@
+/// <reference lib="webworker" />
+// The page's cluster runs here, off the UI thread, so a long settle or a huge
+// apply never freezes the tab.
+import { WorkerHost } from './host.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const host = new WorkerHost((message: FromWorker) => scope.postMessage(message));
+
+scope.onmessage = (event: MessageEvent<ToWorker>) => {
+  host.handle(event.data).catch((error: unknown) => {
+    scope.postMessage({ type: 'fatal', message: error instanceof Error ? error.message : String(error) } satisfies FromWorker);
+  });
+};
+host.start();

@@ -1,0 +1,38 @@
+/**
+ * Messages between the page (UI islands) and the Web Worker that hosts the
+ * cluster. They carry Kubernetes API requests and responses, watch events and
+ * terminal I/O; nothing in the page touches cluster state any other way.
+ *
+ * Terminal model: the page owns line editing (it must feel instant), the worker
+ * owns execution. A finished line is sent as `term.run`; while a command runs,
+ * raw keystrokes travel as `term.input` (an interactive `kubectl exec -it`) and
+ * Ctrl-C as `term.signal`. The worker answers with `term.output` chunks and one
+ * `term.exit` per line.
+ */
+import type { ApiRequest, ApiResponse, WatchEvent } from '../api/types.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+export type ToWorker =
+  | { type: 'api'; id: number; request: ApiRequest }
+  | { type: 'watch'; id: number; request: ApiRequest }
+  | { type: 'cancel'; id: number }
+  | { type: 'term.open'; term: string; cols: number; rows: number }
+  | { type: 'term.run'; term: string; line: string }
+  | { type: 'term.input'; term: string; data: string }
+  | { type: 'term.signal'; term: string; signal: 'SIGINT' }
+  | { type: 'term.resize'; term: string; cols: number; rows: number }
+  | { type: 'term.complete'; id: number; term: string; line: string; cursor: number }
+  | { type: 'term.close'; term: string };
+
+export type FromWorker =
+  | { type: 'ready'; protocol: number; kubernetesVersion: string }
+  | { type: 'api.response'; id: number; response: ApiResponse }
+  | { type: 'watch.event'; id: number; event: WatchEvent }
+  | { type: 'watch.end'; id: number; reason?: string }
+  | { type: 'term.output'; term: string; data: string }
+  | { type: 'term.exit'; term: string; code: number }
+  | { type: 'term.completions'; id: number; start: number; candidates: string[] }
+  /** The worker asks the page to open an object in the editor (`kubectl edit`). */
+  | { type: 'ui.edit'; term: string; request: number; path: string; yaml: string }
+  | { type: 'fatal'; message: string };

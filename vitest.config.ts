@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit and in-process tests live next to the code they test.
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+    environment: 'node',
+  },
+});
