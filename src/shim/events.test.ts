@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { Event } from 'kubernetes-types/core/v1';
+import { Cluster } from './cluster.ts';
+import { EventRecorder } from './events.ts';
+
+const EVENTS = { group: '', resource: 'events' };
+
+describe('EventRecorder', () => {
+  it('names events <object>.<hex nanoseconds> and fills the fields kubectl reads', () => {
+    const cluster = new Cluster({ bootstrap: true });
+    const recorder = new EventRecorder(cluster.context);
+    const pod = cluster.registry.create({ group: '', resource: 'pods' }, { metadata: { name: 'web-0' }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } }, { namespace: 'default' });
+    recorder.record(pod, 'Normal', 'Scheduled', 'Successfully assigned default/web-0 to kind-worker', { component: 'default-scheduler' });
+    const [event] = cluster.registry.list(EVENTS, { namespace: 'default' }).items as Event[];
+    expect(event!.metadata!.name).toMatch(/^web-0\.[0-9a-f]{16}$/);
+    expect(event).toMatchObject({
+      involvedObject: { kind: 'Pod', name: 'web-0', namespace: 'default', uid: pod.metadata!.uid },
+      reason: 'Scheduled', type: 'Normal', count: 1, source: { component: 'default-scheduler' },
+    });
+  });
+
+  it('aggregates repeats into one event with a count, as client-go does', () => {
+    const cluster = new Cluster();
+    const recorder = new EventRecorder(cluster.context);
+    const ns = cluster.registry.get({ group: '', resource: 'namespaces' }, '', 'default');
+    for (let i = 0; i < 3; i++) {
+      recorder.record(ns, 'Warning', 'BackOff', 'Back-off restarting failed container', { component: 'kubelet', host: 'kind-worker' });
+      cluster.clock.advance(10_000);
+    }
+    const events = cluster.registry.list(EVENTS, { namespace: 'default' }).items as Event[];
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ count: 3, firstTimestamp: '2026-01-01T00:00:00Z', lastTimestamp: '2026-01-01T00:00:20Z' });
+  });
+
+  it('lets events expire after an hour (kube-apiserver --event-ttl)', () => {
+    const cluster = new Cluster();
+    const recorder = new EventRecorder(cluster.context);
+    const ns = cluster.registry.get({ group: '', resource: 'namespaces' }, '', 'default');
+    recorder.record(ns, 'Normal', 'Test', 'hello', { component: 'test' });
+    cluster.clock.advance(61 * 60 * 1000);
+    expect(cluster.registry.list(EVENTS, { namespace: 'default' }).items).toHaveLength(0);
+  });
+});

@@ -1,0 +1,22 @@
+// The shim's public surface: a cluster and the pieces the API layer needs to speak
+// Kubernetes over it (registry, selectors, errors, resource catalogue, clock).
+export { Cluster, type ClusterOptions, type SettleOptions, type SettleResult } from './cluster.ts';
+export type { Controller, ControllerContext, ControllerFactory } from './controller.ts';
+export { VirtualClock, rfc3339, microTime, DEFAULT_START_MS, type TimerOptions } from './clock.ts';
+export { SeededRandom, NAME_ALPHABET, safeEncodeString, fnv32a } from './random.ts';
+export {
+  StatusError, isStatusError, notFound, alreadyExists, conflict, forbidden, namespaceTerminating, badRequest,
+  methodNotSupported, tooManyRequests, resourceExpired, internalError, invalid, fieldError, fieldErrorString,
+  type FieldError, type FieldErrorType,
+} from './errors.ts';
+export { LabelSelector, SelectorError, parseLabelSelector, fromLabelSelector, type Labels } from './selectors.ts';
+export { FieldSelector, parseFieldSelector, checkFieldSelector, selectableFields } from './field-selectors.ts';
+export { ResourceCatalog, builtinResourceTypes, apiVersionOf, ALL_VERBS, type ResourceType, type Verb } from './resources.ts';
+export { Store, type Change, type ChangeType, type WatchEvent, type ListOptions, type WatchOptions, type Watch, type StoreSnapshot } from './store.ts';
+export {
+  Registry, FINALIZER_FOREGROUND, FINALIZER_ORPHAN,
+  type AdmissionPlugin, type AdmissionAttributes, type CreateOptions, type UpdateOptions, type DeleteOptions,
+  type DeleteResult, type PropagationPolicy, type Validator,
+} from './registry.ts';
+export { kindNodes, KUBERNETES_VERSION, type Topology, type KindNode } from './kind.ts';
+export { qualifiedResource, deepClone, deepEqual, type KObject, type GroupResource } from './objects.ts';
