@@ -57,7 +57,7 @@ export class EventRecorder {
     const registry = this.ctx.registry;
     if (previous && now - previous.last < AGGREGATION_WINDOW_MS) {
       try {
-        const existing = registry.get(EVENTS, previous.namespace, previous.name) as Event;
+        const existing = registry.get(EVENTS, previous.namespace, previous.name) as unknown as Event;
         registry.update(EVENTS, { ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: rfc3339(now) } as KObject);
         previous.last = now;
         return;
@@ -86,7 +86,7 @@ export class EventRecorder {
       reportingInstance: source.host ?? '',
     };
     try {
-      registry.create(EVENTS, event as KObject, { namespace });
+      registry.create(EVENTS, event as unknown as KObject, { namespace });
     } catch (error) {
       // Events are best effort, as in client-go: a terminating namespace refuses them.
       if (!isStatusError(error)) throw error;
