@@ -13,12 +13,14 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, statSy
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyOverlays } from '../src/schemas/overlays.ts';
+import { toOpenApiComponents } from '../src/schemas/openapi-components.ts';
 
 type Json = Record<string, unknown>;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const typesRoot = join(root, 'node_modules/kubernetes-types');
 const out = join(root, 'src/generated/kubernetes.schema.json');
+const openapiOut = join(root, 'src/generated/openapi-components.json');
 
 /** apiVersion → kubernetes-types module, and the kinds the course uses from it. */
 const groups: Record<string, { module: string; kinds: string[] }> = {
@@ -29,8 +31,10 @@ const groups: Record<string, { module: string; kinds: string[] }> = {
   },
   'apps/v1': { module: 'apps/v1', kinds: ['StatefulSet', 'Deployment', 'DaemonSet', 'ReplicaSet', 'ControllerRevision'] },
   'batch/v1': { module: 'batch/v1', kinds: ['Job', 'CronJob'] },
-  'storage.k8s.io/v1': { module: 'storage/v1', kinds: ['StorageClass', 'CSIDriver'] },
-  'policy/v1': { module: 'policy/v1', kinds: ['PodDisruptionBudget'] },
+  'storage.k8s.io/v1': { module: 'storage/v1', kinds: ['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment'] },
+  'policy/v1': { module: 'policy/v1', kinds: ['PodDisruptionBudget', 'Eviction'] },
+  'autoscaling/v1': { module: 'autoscaling/v1', kinds: ['Scale'] },
+  'events.k8s.io/v1': { module: 'events/v1', kinds: ['Event'] },
   'networking.k8s.io/v1': { module: 'networking/v1', kinds: ['NetworkPolicy', 'Ingress'] },
   'rbac.authorization.k8s.io/v1': { module: 'rbac/v1', kinds: ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'] },
   'discovery.k8s.io/v1': { module: 'discovery/v1', kinds: ['EndpointSlice'] },
@@ -120,6 +124,7 @@ export function generate(): Json {
   });
 
   return {
+    'x-statecraft-kinds': kinds,
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://statecraft.dev/schemas/kubernetes.json',
     title: 'Kubernetes object',
@@ -139,8 +144,10 @@ export function generate(): Json {
 /** The output is up to date when it is newer than everything it is made from. */
 function upToDate(): boolean {
   if (!existsSync(out) || process.argv.includes('--force')) return false;
-  const inputs = [fileURLToPath(import.meta.url), join(root, 'src/schemas/overlays.ts'), join(typesRoot, 'package.json')];
-  const built = statSync(out).mtimeMs;
+  if (!existsSync(openapiOut)) return false;
+  const inputs = [fileURLToPath(import.meta.url), join(root, 'src/schemas/overlays.ts'), join(root, 'src/schemas/openapi-components.ts'),
+    join(root, 'src/api/patch/merge-keys-builtin.ts'), join(typesRoot, 'package.json')];
+  const built = Math.min(statSync(out).mtimeMs, statSync(openapiOut).mtimeMs);
   return inputs.every((input) => statSync(input).mtimeMs < built);
 }
 
@@ -151,5 +158,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   mkdirSync(dirname(out), { recursive: true });
   const text = JSON.stringify(schema);
   writeFileSync(out, text);
+  writeFileSync(openapiOut, JSON.stringify(toOpenApiComponents(schema)));
   console.log(`kubernetes schema: ${Object.keys(schema.definitions as Json).length} definitions, ${(text.length / 1024).toFixed(0)} KiB, ${(performance.now() - started).toFixed(0)} ms`);
 }

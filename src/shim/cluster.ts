@@ -149,6 +149,34 @@ export class Cluster {
     return { steps, virtualMs: this.clock.now() - started };
   }
 
+  /**
+   * Real-time mode: lets the cluster live until virtual time `timeMs`, timer by
+   * timer with every controller reacting in between, and never beyond it (the
+   * server and the browser call this as the wall clock moves, times a speed).
+   */
+  runUntil(timeMs: number, maxSteps = 100_000): void {
+    let steps = 0;
+    for (;;) {
+      while (this.busy) {
+        if (++steps > maxSteps) throw this.runaway(`did not settle after ${steps} steps`);
+        this.step();
+      }
+      const next = this.clock.nextTimerAt(true);
+      if (next === undefined || next > timeMs) break;
+      this.clock.advanceTo(next);
+    }
+    if (this.clock.now() < timeMs) this.clock.advanceTo(timeMs);
+  }
+
+  /** Gives controllers their turns until none has work, without moving the clock. */
+  react(maxSteps = 100_000): void {
+    let steps = 0;
+    while (this.busy) {
+      if (++steps > maxSteps) throw this.runaway(`did not settle after ${steps} steps`);
+      this.step();
+    }
+  }
+
   private runaway(what: string): Error {
     const busy = this.slots.filter((s) => s.dirty || s.controller.hasWork?.() === true).map((s) => `"${s.controller.name}"`);
     const hot = [...(this.writes ?? new Map<string, { count: number; by: string }>())]

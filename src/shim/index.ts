@@ -20,3 +20,4 @@ export {
 } from './registry.ts';
 export { kindNodes, KUBERNETES_VERSION, type Topology, type KindNode } from './kind.ts';
 export { qualifiedResource, deepClone, deepEqual, type KObject, type GroupResource } from './objects.ts';
+export { serverVersion } from './version.ts';

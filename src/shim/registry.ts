@@ -28,8 +28,11 @@ export interface CreateOptions {
 
 export interface UpdateOptions {
   namespace?: string;
-  /** `status` and `finalize` write only their part of the object. */
-  subresource?: 'status' | 'finalize';
+  /**
+   * `status` and `finalize` write only their part of the object; `binding`
+   * (pods only) sets `spec.nodeName` once, as POST pods/{name}/binding does.
+   */
+  subresource?: 'status' | 'finalize' | 'binding';
   dryRun?: boolean;
 }
 
@@ -172,6 +175,14 @@ export class Registry {
       next = deepClone(old);
       if (input.status === undefined) delete next.status;
       else next.status = deepClone(input.status);
+    } else if (opts.subresource === 'binding') {
+      if (rt.group !== '' || rt.resource !== 'pods') throw notFound(rt, name);
+      const current = (old.spec as { nodeName?: string } | undefined)?.nodeName ?? '';
+      if (current !== '') {
+        throw conflict({ group: '', resource: 'pods/binding' }, name, `pod ${name} is already assigned to node "${current}"`);
+      }
+      next = deepClone(old);
+      next.spec = { ...((old.spec as object | undefined) ?? {}), nodeName: (input.spec as { nodeName?: string } | undefined)?.nodeName };
     } else if (opts.subresource === 'finalize') {
       if (rt.group !== '' || rt.resource !== 'namespaces') throw notFound(rt, name);
       next = deepClone(old);
@@ -196,7 +207,8 @@ export class Registry {
     const attrs: AdmissionAttributes = { operation: 'UPDATE', type: rt, object: next, oldObject: old, dryRun: opts.dryRun === true };
     if (opts.subresource !== undefined) attrs.subresource = opts.subresource;
     this.runAdmit(attrs);
-    this.validate(rt, next, old);
+    // Binding is not a spec update: pod spec immutability does not apply to it.
+    if (opts.subresource !== 'binding') this.validate(rt, next, old);
     this.runValidate(attrs);
     // A write that changes nothing keeps the resourceVersion and makes no watch event.
     if (deepEqual(next, old)) return old;

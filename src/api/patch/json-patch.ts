@@ -15,7 +15,9 @@
  *   (`errors.NewGenericServerResponse`); the library's text is kept in
  *   `PatchError.detail` for logs only.
  */
-import jsonpatch from 'fast-json-patch';
+// The ESM entry explicitly: tsx would otherwise resolve the package's bundled
+// index.ts source, whose imports are not shipped.
+import jsonpatch from 'fast-json-patch/index.mjs';
 import { badRequest, genericUnprocessable, PatchError } from './errors.ts';
 import { cloneJson, goUnmarshalTypeError, isMap, parseJson, type Json } from './json-decode.ts';
 

@@ -1,0 +1,99 @@
+/**
+ * `/openapi/v3` as kube-apiserver serves it: a root listing one document per
+ * group-version, each with the operations of its resources and the schemas
+ * they use. kubectl needs it: `apply`/`create` look for a PATCH operation with
+ * the object's `x-kubernetes-group-version-kind` that accepts `fieldValidation`
+ * (kubernetes-semantics.md §10.4), `kubectl apply` reads merge keys from the
+ * schemas, and `kubectl explain` reads their descriptions.
+ */
+import components from '../generated/openapi-components.json' with { type: 'json' };
+import { fnv32a, type ResourceCatalog, type ResourceType } from '../shim/index.ts';
+
+type Json = Record<string, unknown>;
+const schemas = components.schemas as Record<string, Json>;
+const schemaByKind = new Map(components.kinds.map((k) => [`${k.apiVersion}/${k.kind}`, k.schema]));
+
+const param = (name: string, description: string, type = 'string') => ({ name, in: 'query', description, schema: { type, uniqueItems: true } });
+const COMMON_PARAMS = [
+  param('dryRun', 'When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed'),
+  param('fieldManager', 'fieldManager is a name associated with the actor or entity that is making these changes.'),
+  param('fieldValidation', 'fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore - Warn - Strict'),
+];
+
+function groupVersionKey(rt: Pick<ResourceType, 'group' | 'version'>): string {
+  return rt.group === '' ? `api/${rt.version}` : `apis/${rt.group}/${rt.version}`;
+}
+
+/** Schemas reachable from `roots` through $refs. */
+function closure(roots: string[]): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    if (out[name] || !schemas[name]) continue;
+    out[name] = schemas[name]!;
+    const text = JSON.stringify(schemas[name]);
+    for (const m of text.matchAll(/#\/components\/schemas\/([^"]+)/g)) stack.push(m[1]!);
+  }
+  return out;
+}
+
+function operations(rt: ResourceType, schema: string | undefined) {
+  const gvk = { group: rt.group, version: rt.version, kind: rt.kind };
+  const ref = schema ? { $ref: `#/components/schemas/${schema}` } : { type: 'object' };
+  const body = { content: { 'application/json': { schema: ref } }, required: true };
+  const ok = { 200: { description: 'OK', content: { 'application/json': { schema: ref } } } };
+  const op = (action: string, extra: Json = {}) => ({
+    operationId: `${action}${rt.kind}`, 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk, responses: ok, ...extra,
+  });
+  const patchTypes = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+  return {
+    get: op('get'),
+    put: op('put', { requestBody: body, parameters: COMMON_PARAMS }),
+    patch: op('patch', {
+      requestBody: { content: Object.fromEntries(patchTypes.map((t) => [t, { schema: { type: 'object' } }])), required: true },
+      parameters: [...COMMON_PARAMS, param('force', 'Force is going to "force" Apply requests.', 'boolean')],
+    }),
+    delete: op('delete'),
+  };
+}
+
+export class OpenApi {
+  private cache = new Map<string, { hash: string; doc: Json }>();
+  private cachedFor = '';
+
+  constructor(private readonly catalog: ResourceCatalog) {}
+
+  private documents(): Map<string, { hash: string; doc: Json }> {
+    // Rebuilt when the catalogue changes (a CRD is established or removed).
+    const signature = this.catalog.all().map((rt) => `${rt.group}/${rt.version}/${rt.resource}`).sort().join(',');
+    if (signature === this.cachedFor) return this.cache;
+    const byGv = new Map<string, ResourceType[]>();
+    for (const rt of this.catalog.all()) byGv.set(groupVersionKey(rt), [...(byGv.get(groupVersionKey(rt)) ?? []), rt]);
+    const docs = new Map<string, { hash: string; doc: Json }>();
+    for (const [gv, types] of byGv) {
+      const paths: Json = {};
+      const roots: string[] = [];
+      for (const rt of types) {
+        const schema = schemaByKind.get(`${rt.group === '' ? rt.version : `${rt.group}/${rt.version}`}/${rt.kind}`);
+        if (schema) roots.push(schema);
+        const base = `/${gv}${rt.namespaced ? '/namespaces/{namespace}' : ''}/${rt.resource}/{name}`;
+        paths[base] = operations(rt, schema);
+      }
+      const doc = { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.2' }, paths, components: { schemas: closure(roots) } };
+      docs.set(gv, { hash: fnv32a(JSON.stringify(doc)).toString(16).toUpperCase().padStart(8, '0'), doc });
+    }
+    this.cache = docs;
+    this.cachedFor = signature;
+    return docs;
+  }
+
+  /** The root document (no argument) or one group-version's (`apis/apps/v1`). */
+  get(groupVersion?: string): unknown {
+    const docs = this.documents();
+    if (groupVersion === undefined) {
+      return { paths: Object.fromEntries([...docs].map(([gv, { hash }]) => [gv, { serverRelativeURL: `/openapi/v3/${gv}?hash=${hash}` }])) };
+    }
+    return docs.get(groupVersion)?.doc;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The shim as an ApiTransport, in the same process (tests, the lab runner, the
+ * browser's worker). After every write the cluster's controllers react at once
+ * (no virtual time passes); time moves only through `settle()` or a
+ * RealtimeDriver.
+ */
+import type { Cluster } from '../shim/index.ts';
+import { ApiServer, type ApiServerHooks } from './handler.ts';
+import { errorResponse } from './status.ts';
+import type { ApiRequest, ApiResponse, ApiTransport, WatchEvent, WatchHandle } from './types.ts';
+
+export class InProcessTransport implements ApiTransport {
+  readonly server: ApiServer;
+
+  constructor(readonly cluster: Cluster, hooks: ApiServerHooks = {}) {
+    this.server = new ApiServer(cluster, hooks);
+  }
+
+  /** Synchronous form, for callers that drive the cluster themselves. */
+  requestSync(req: ApiRequest): ApiResponse {
+    const response = this.server.handle(req);
+    if (req.method !== 'GET') this.cluster.react();
+    return response;
+  }
+
+  async request(req: ApiRequest): Promise<ApiResponse> {
+    return this.requestSync(req);
+  }
+
+  watch(req: ApiRequest, onEvent: (e: WatchEvent) => void, onEnd?: (reason?: unknown) => void): WatchHandle {
+    try {
+      const handle = this.server.watch(req, onEvent);
+      return { stop: () => { handle.stop(); onEnd?.(); } };
+    } catch (error) {
+      const status = errorResponse(error);
+      onEvent({ type: 'ERROR', object: status.body });
+      onEnd?.(status.body);
+      return { stop: () => undefined };
+    }
+  }
+}
+
+/**
+ * Moves the cluster's virtual clock with the wall clock, times `speed`, for the
+ * HTTP server and the browser. `schedule` is setInterval-like and injected so
+ * this module stays free of host timers.
+ */
+export class RealtimeDriver {
+  private last: number;
+  private cancel?: () => void;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly wallNow: () => number,
+    private speed = 1,
+  ) {
+    this.last = wallNow();
+  }
+
+  setSpeed(speed: number): void {
+    this.tick();
+    this.speed = speed;
+  }
+
+  /** Advances the cluster by the wall time elapsed since the last tick. */
+  tick(): void {
+    const now = this.wallNow();
+    const elapsed = Math.max(0, now - this.last);
+    this.last = now;
+    if (elapsed > 0 && this.speed > 0) this.cluster.runUntil(this.cluster.clock.now() + elapsed * this.speed);
+    else this.cluster.react();
+  }
+
+  start(schedule: (fn: () => void, ms: number) => () => void, intervalMs = 50): void {
+    this.stop();
+    this.last = this.wallNow();
+    this.cancel = schedule(() => this.tick(), intervalMs);
+  }
+
+  stop(): void {
+    this.cancel?.();
+    this.cancel = undefined;
+  }
+}
