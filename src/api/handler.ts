@@ -12,6 +12,7 @@ import {
 } from '../shim/index.ts';
 import { coreVersions, group, groupList, resourceList } from './discovery.ts';
 import { parsePath, type ResourcePath } from './paths.ts';
+import { OPENAPI_V2_PROTOBUF, openApiV2Protobuf } from './openapi.ts';
 import { applyPatch } from './patch/index.ts';
 import { toTable } from './printers/index.ts';
 import { errorResponse, failure, JSON_HEADERS, notFoundPath } from './status.ts';
@@ -25,8 +26,11 @@ export interface ApiServerHooks {
   podLogs?(namespace: string, pod: KObject, query: Record<string, string>): string;
   /** `GET /openapi/v3[/{gv}]` documents. */
   openapi?(groupVersion?: string): unknown;
-  /** Decoding with field validation (`fieldValidation=Strict|Warn|Ignore`); returns warnings. */
-  decode?(rt: ResourceType, body: unknown, mode: 'Strict' | 'Warn' | 'Ignore'): { object: KObject; warnings: string[] };
+  /**
+   * Decoding with field validation (`fieldValidation=Strict|Warn|Ignore`): the
+   * raw body text (or a patched object), checked against the kind's schema.
+   */
+  decode?(rt: ResourceType, body: string | KObject, mode: 'Strict' | 'Warn' | 'Ignore'): { object: KObject; warnings: string[] };
 }
 
 interface Ctx {
@@ -75,6 +79,7 @@ export class ApiServer {
         const doc = this.hooks.openapi?.(p.type === 'openapi-v3' ? p.groupVersion : undefined);
         return doc ? ok(doc) : notFoundPath();
       }
+      case 'openapi-v2': return { status: 200, headers: { 'content-type': OPENAPI_V2_PROTOBUF }, body: openApiV2Protobuf() };
       case 'unknown': return notFoundPath();
       case 'resource': return this.resource(req, p);
     }
@@ -219,20 +224,24 @@ export class ApiServer {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw badRequest(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+      if (!this.hooks.decode) throw badRequest(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+      // The decoder words JSON syntax errors as the API server does.
+      return this.decode(ctx, text);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw badRequest(`Object 'Kind' is missing in '${text.slice(0, 200)}'`);
     }
-    const obj = parsed as KObject;
-    if (expectKind) checkKind(ctx.rt, obj);
-    const mode = fieldValidation(ctx.query);
-    if (this.hooks.decode) {
-      const { object, warnings } = this.hooks.decode(ctx.rt, obj, mode);
-      ctx.warnings.push(...warnings);
-      return object;
-    }
-    return obj;
+    if (expectKind) checkKind(ctx.rt, parsed as KObject);
+    // Subresource bodies (Scale, Binding, Eviction) are not of the resource's kind.
+    return expectKind ? this.decode(ctx, text) : (parsed as KObject);
+  }
+
+  /** Field validation against the kind's schema; unknown fields are errors, warnings or dropped. */
+  private decode(ctx: Ctx, body: string | KObject): KObject {
+    if (!this.hooks.decode) return typeof body === 'string' ? (JSON.parse(body) as KObject) : body;
+    const { object, warnings } = this.hooks.decode(ctx.rt, body, fieldValidation(ctx.query));
+    ctx.warnings.push(...warnings);
+    return object;
   }
 
   private create(ctx: Ctx): ApiResponse {
@@ -271,6 +280,8 @@ export class ApiServer {
       ...(ctx.query.fieldManager !== undefined ? { fieldManager: ctx.query.fieldManager } : {}),
       ...(ctx.query.force !== undefined ? { force: ctx.query.force === 'true' } : {}),
     }) as KObject;
+    // A patch may add fields the kind does not have: the same field validation as a create.
+    if (sub === undefined) Object.assign(patched, this.decode(ctx, patched));
     if (patched.metadata?.name !== undefined && patched.metadata.name !== name) {
       throw badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`);
     }

@@ -58,6 +58,22 @@ function operations(rt: ResourceType, schema: string | undefined) {
   };
 }
 
+/**
+ * `/openapi/v2` is protobuf-only (gnostic's openapi_v2.Document). kubectl falls
+ * back to it when a group-version is missing from v3 (e.g. `apiVersion: apps/v2`)
+ * and then skips validation for kinds it does not describe, so that the error
+ * the learner sees is the real one: `no matches for kind "Deployment" in version
+ * "apps/v2"`. An empty document (swagger "2.0", info) is enough for that.
+ */
+export function openApiV2Protobuf(): Uint8Array {
+  const field = (tag: number, bytes: Uint8Array) => Uint8Array.from([(tag << 3) | 2, bytes.length, ...bytes]);
+  const text = (s: string) => new TextEncoder().encode(s);
+  const info = Uint8Array.from([...field(1, text('Kubernetes')), ...field(2, text('v1.32.2'))]);
+  return Uint8Array.from([...field(1, text('2.0')), ...field(2, info)]);
+}
+
+export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
 export class OpenApi {
   private cache = new Map<string, { hash: string; doc: Json }>();
   private cachedFor = '';

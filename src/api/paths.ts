@@ -24,6 +24,7 @@ export type ApiPath =
   | { type: 'resources'; group: string; version: string }
   | { type: 'openapi-v3-root' }
   | { type: 'openapi-v3'; groupVersion: string }
+  | { type: 'openapi-v2' }
   | { type: 'health'; check: string }
   | { type: 'unknown' };
 
@@ -35,6 +36,7 @@ export function parsePath(path: string): ApiPath {
   if (head === 'version' && rest.length === 0) return { type: 'version' };
   if (['healthz', 'livez', 'readyz'].includes(head)) return { type: 'health', check: head };
   if (head === 'openapi') {
+    if (rest[0] === 'v2' && rest.length === 1) return { type: 'openapi-v2' };
     if (rest[0] !== 'v3') return { type: 'unknown' };
     if (rest.length === 1) return { type: 'openapi-v3-root' };
     return { type: 'openapi-v3', groupVersion: rest.slice(1).join('/') };

@@ -33,9 +33,9 @@ function authorised(req: IncomingMessage, token: string): boolean {
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  const payload = body instanceof Uint8Array ? Buffer.from(body) : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  res.writeHead(status, { ...headers, 'content-length': payload.length });
+  res.end(payload);
 }
 
 async function readBody(req: IncomingMessage): Promise<string | 'too-large'> {

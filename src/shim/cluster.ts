@@ -20,6 +20,11 @@ export interface ClusterOptions {
   maxLogEntries?: number;
   /** Create kind's nodes, namespaces and system pods (default true). */
   bootstrap?: boolean;
+  /**
+   * Admission plugins and controllers to install before the bootstrap objects
+   * are created (so they are defaulted and adopted like anything else).
+   */
+  install?: ReadonlyArray<(cluster: Cluster) => void>;
 }
 
 export interface SettleOptions {
@@ -74,6 +79,7 @@ export class Cluster {
     });
     this.addController((ctx) => new GarbageCollector(ctx));
     this.addController((ctx) => new NamespaceController(ctx));
+    for (const install of options.install ?? []) install(this);
     if (options.bootstrap !== false) {
       bootstrapKind(this.context, options.topology ?? {});
       // Let the namespace controller give every namespace its defaults before anyone looks.

@@ -11,7 +11,7 @@ describe('EventRecorder', () => {
     const recorder = new EventRecorder(cluster.context);
     const pod = cluster.registry.create({ group: '', resource: 'pods' }, { metadata: { name: 'web-0' }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } }, { namespace: 'default' });
     recorder.record(pod, 'Normal', 'Scheduled', 'Successfully assigned default/web-0 to kind-worker', { component: 'default-scheduler' });
-    const [event] = cluster.registry.list(EVENTS, { namespace: 'default' }).items as Event[];
+    const [event] = cluster.registry.list(EVENTS, { namespace: 'default' }).items as unknown as Event[];
     expect(event!.metadata!.name).toMatch(/^web-0\.[0-9a-f]{16}$/);
     expect(event).toMatchObject({
       involvedObject: { kind: 'Pod', name: 'web-0', namespace: 'default', uid: pod.metadata!.uid },
@@ -27,7 +27,7 @@ describe('EventRecorder', () => {
       recorder.record(ns, 'Warning', 'BackOff', 'Back-off restarting failed container', { component: 'kubelet', host: 'kind-worker' });
       cluster.clock.advance(10_000);
     }
-    const events = cluster.registry.list(EVENTS, { namespace: 'default' }).items as Event[];
+    const events = cluster.registry.list(EVENTS, { namespace: 'default' }).items as unknown as Event[];
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ count: 3, firstTimestamp: '2026-01-01T00:00:00Z', lastTimestamp: '2026-01-01T00:00:20Z' });
   });

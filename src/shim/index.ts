@@ -21,3 +21,5 @@ export {
 export { kindNodes, KUBERNETES_VERSION, type Topology, type KindNode } from './kind.ts';
 export { qualifiedResource, deepClone, deepEqual, type KObject, type GroupResource } from './objects.ts';
 export { serverVersion } from './version.ts';
+export { createKindCluster, type KindCluster } from './kind-cluster.ts';
+export { decodeObject } from './decode/index.ts';

@@ -15,6 +15,21 @@ import { qosClass } from './strategy.ts';
 const APPS = (resource: string): GroupResource => ({ group: 'apps', resource });
 const KINDNETD_IMAGE = 'docker.io/kindest/kindnetd:v20250214-acbabc1a';
 const LOCAL_PATH_IMAGE = 'docker.io/kindest/local-path-provisioner:v20250214-acbabc1a';
+const LOCAL_PATH_HELPER_IMAGE = 'docker.io/kindest/local-path-helper:v20241212-8ac705d0';
+
+/** The images kind's node image carries, so its kubelet never pulls them (`crictl images`). */
+export const kindNodeImages = (): string[] => [
+  KINDNETD_IMAGE,
+  LOCAL_PATH_HELPER_IMAGE,
+  LOCAL_PATH_IMAGE,
+  'registry.k8s.io/coredns/coredns:v1.11.3',
+  'registry.k8s.io/etcd:3.5.16-0',
+  `registry.k8s.io/kube-apiserver:${KUBERNETES_VERSION}`,
+  `registry.k8s.io/kube-controller-manager:${KUBERNETES_VERSION}`,
+  `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`,
+  `registry.k8s.io/kube-scheduler:${KUBERNETES_VERSION}`,
+  'registry.k8s.io/pause:3.10',
+];
 
 interface PodPlan {
   name: string;
@@ -28,6 +43,19 @@ interface PodPlan {
   podIP?: string;
   serviceAccountName?: string;
   annotations?: Record<string, string>;
+  /** A static pod's mirror: the kubelet creates it from a manifest, without a ServiceAccount. */
+  mirror?: boolean;
+}
+
+/** What the kubelet writes on the mirror pod of a static pod it runs from a file. */
+function mirrorAnnotations(ctx: ControllerContext): Record<string, string> {
+  const hash = ctx.random.hex(32);
+  return {
+    'kubernetes.io/config.hash': hash,
+    'kubernetes.io/config.mirror': hash,
+    'kubernetes.io/config.seen': new Date(ctx.clock.now()).toISOString().replace('Z', '000000Z'),
+    'kubernetes.io/config.source': 'file',
+  };
 }
 
 export function bootstrapSystem(ctx: ControllerContext, nodes: KindNode[], nodeObjects: KObject[]): void {
@@ -51,7 +79,8 @@ export function bootstrapSystem(ctx: ControllerContext, nodes: KindNode[], nodeO
       containers: [{ name: component, image, command: [component], resources: { requests: { cpu: component === 'etcd' ? '100m' : component === 'kube-apiserver' ? '250m' : component === 'kube-scheduler' ? '100m' : '200m', ...(component === 'etcd' ? { memory: '100Mi' } : {}) } } }],
       hostNetwork: true,
       priorityClassName: 'system-node-critical',
-      annotations: { 'kubernetes.io/config.source': 'file', 'kubernetes.io/config.hash': ctx.random.hex(32) },
+      annotations: mirrorAnnotations(ctx),
+      mirror: true,
     });
   }
 
@@ -73,7 +102,7 @@ export function bootstrapSystem(ctx: ControllerContext, nodes: KindNode[], nodeO
     podIP: podIP(),
     serviceAccountName: 'coredns',
   }));
-  const provisioner: Container[] = [{ name: 'local-path-provisioner', image: LOCAL_PATH_IMAGE, command: ['local-path-provisioner', '--debug', 'start', '--helper-image', 'docker.io/kindest/local-path-helper:v20241212-8ac705d0', '--config', '/etc/config/config.json'] }];
+  const provisioner: Container[] = [{ name: 'local-path-provisioner', image: LOCAL_PATH_IMAGE, command: ['local-path-provisioner', '--debug', 'start', '--helper-image', LOCAL_PATH_HELPER_IMAGE, '--config', '/etc/config/config.json'] }];
   deployment(ctx, 'local-path-storage', 'local-path-provisioner', '7dc846544d', 1, { app: 'local-path-provisioner' }, provisioner, (owner, hash) => ({
     name: `local-path-provisioner-${hash}-${ctx.random.suffix()}`,
     namespace: 'local-path-storage',
@@ -174,8 +203,7 @@ function createPod(ctx: ControllerContext, p: PodPlan): KObject {
       restartPolicy: 'Always',
       schedulerName: 'default-scheduler',
       securityContext: {},
-      serviceAccount: p.serviceAccountName ?? 'default',
-      serviceAccountName: p.serviceAccountName ?? 'default',
+      ...(p.mirror ? {} : { serviceAccount: p.serviceAccountName ?? 'default', serviceAccountName: p.serviceAccountName ?? 'default' }),
       terminationGracePeriodSeconds: 30,
       tolerations: [{ operator: 'Exists', effect: 'NoExecute' }],
     },

@@ -53,6 +53,9 @@ export function bootstrapKind(ctx: ControllerContext, topology: Topology): void 
   const { registry } = ctx;
   for (const name of ['default', 'kube-node-lease', 'kube-public', 'kube-system', 'local-path-storage']) {
     registry.create(CORE('namespaces'), { metadata: { name } });
+    // The serviceaccounts controller would add these a moment later; pods created
+    // during bootstrap need them now, or ServiceAccount admission rejects them.
+    registry.create(CORE('serviceaccounts'), { metadata: { name: 'default', namespace: name } });
   }
   const nodes = kindNodes(topology);
   const nodeObjects = nodes.map((n, i) => createNode(ctx, topology, n, i));

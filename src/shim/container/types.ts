@@ -27,6 +27,10 @@ export interface ClusterNetwork {
   resolve(name: string, fromNamespace: string): { fqdn: string; addresses: string[] } | undefined;
   /** An HTTP GET to host:port (host = IP or name); undefined = connection refused / no route. */
   httpGet(host: string, port: number, path: string, fromNamespace: string): { status: number; body: string } | undefined;
+  /** Reverse (PTR) lookup, for nslookup's `Address 1: <ip> <name>` lines. */
+  reverse?(ip: string): string | undefined;
+  /** A raw connection to host:port (non-HTTP protocols such as Redis); undefined = refused / no route. */
+  connect?(host: string, port: number, fromNamespace: string): PortHandler | undefined;
 }
 
 export interface ProcessEnv {
@@ -38,6 +42,12 @@ export interface ProcessEnv {
   network?: ClusterNetwork;
   /** The virtual clock's now, ms since epoch (for `date`). */
   now(): number;
+  /** Open a listening port in the pod's network namespace; returns the function that closes it. */
+  listen?(port: number, handler: PortHandler): () => void;
+  /** What listens on 127.0.0.1:`port` inside this pod (loopback). */
+  localPort?(port: number): PortHandler | undefined;
+  /** Stdin is a terminal (`kubectl exec -it`): interactive prompts, redis-cli's quoted replies. */
+  tty?: boolean;
 }
 
 export interface ProcessIO {
@@ -56,3 +66,64 @@ export interface ProcessHandle {
   /** SIGTERM (15) / SIGKILL (9) / SIGINT (2): exit code 128+signal unless the process handles it. */
   kill(signal: 2 | 9 | 15): void;
 }
+
+// ---- Added with the runtime: df's mount table, ports, the program protocol ----
+
+/** One line of `df`: a mount as the container sees it. */
+export interface MountUsage {
+  /** `Filesystem` column: `overlay` for the root, `/dev/sda1`, `tmpfs`, … */
+  device: string;
+  mountPoint: string;
+  sizeBytes: number;
+  usedBytes: number;
+  readOnly: boolean;
+}
+
+/** A filesystem that knows its mount table (MountedFileSystem); `df` reads it. */
+export interface MountTable {
+  mounts(): MountUsage[];
+}
+
+/** An HTTP request as a listening program receives it. */
+export interface HttpRequest {
+  method: string;
+  path: string;
+  /** Client address for access logs; `undefined` when unknown. */
+  remoteAddr?: string;
+  userAgent?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * What a program serves on a port. HTTP servers (nginx) answer `http`; line or
+ * frame protocols (Redis RESP) answer `request` with the raw bytes of one exchange.
+ */
+export interface PortHandler {
+  http?(req: HttpRequest): HttpResponse;
+  request?(data: string): string;
+}
+
+/** What a process waiting on stdin is resumed with: a chunk, or `null` at end of input. */
+export type StdinChunk = string | null;
+
+/** A running program: yields what it waits on, is resumed with stdin chunks, returns its exit code. */
+export type Program = Generator<Wait, number, StdinChunk | undefined>;
+
+/** What a program sees when it starts. */
+export interface ProgramContext {
+  env: ProcessEnv;
+  io: ProcessIO;
+  pid: number;
+}
+
+/**
+ * A built-in program (`nginx`, `redis-server`, …): argv[0] is the name it was started as.
+ * A signal arrives as a thrown `Signal` (signal.ts) at the program's current `yield`;
+ * catch it to handle SIGTERM/SIGINT (SIGKILL is never delivered: the generator is closed).
+ */
+export type ProgramFactory = (argv: string[], ctx: ProgramContext) => Program;

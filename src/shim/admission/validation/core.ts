@@ -1,0 +1,187 @@
+// Service, PersistentVolumeClaim, PersistentVolume, StorageClass, ConfigMap, Secret and
+// Namespace validation. K:pkg/apis/core/validation/validation.go,
+// K:pkg/apis/storage/validation/validation.go.
+import type { FieldError } from '../../errors.ts';
+import { deepEqual } from '../../objects.ts';
+import { isQualifiedName, regexError } from '../../validation.ts';
+import { isObj, list, opt, str, type J } from '../json.ts';
+import { volumeSources } from '../defaults/pod.ts';
+import { dns1123Label, fe, isValidPortName, isValidPortNum, oneOf, specOf } from './common.ts';
+import { validateClaimSpec } from './workloads.ts';
+
+const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
+
+export function validateService(obj: J, old: J | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = specOf(obj);
+  oneOf('spec.type', spec.type, SERVICE_TYPES, errs);
+  const ports = list(spec, 'ports');
+  const headless = spec.clusterIP === 'None';
+  if (spec.type === 'ExternalName') {
+    if (str(spec.externalName) === '') errs.push(fe.required('spec.externalName'));
+  } else if (ports.length === 0 && !headless) errs.push(fe.required('spec.ports'));
+  const names = new Set<string>();
+  ports.forEach((p, i) => {
+    const path = `spec.ports[${i}]`;
+    const name = str(p.name);
+    if (ports.length > 1 && name === '') errs.push(fe.required(`${path}.name`));
+    else if (name !== '') {
+      for (const msg of dnsLabelMsgs(name)) errs.push(fe.invalid(`${path}.name`, name, msg));
+      if (names.has(name)) errs.push(fe.duplicate(`${path}.name`, name));
+      names.add(name);
+    }
+    for (const msg of isValidPortNum(p.port)) errs.push(fe.invalid(`${path}.port`, p.port, msg));
+    oneOf(`${path}.protocol`, p.protocol, ['SCTP', 'TCP', 'UDP'], errs);
+    const target = p.targetPort;
+    if (typeof target === 'number') for (const msg of isValidPortNum(target)) errs.push(fe.invalid(`${path}.targetPort`, target, msg));
+    else if (typeof target === 'string') for (const msg of isValidPortName(target)) errs.push(fe.invalid(`${path}.targetPort`, target, msg));
+    if (p.nodePort !== undefined && (spec.type === 'ClusterIP' || spec.type === 'ExternalName')) {
+      errs.push(fe.forbidden(`${path}.nodePort`, `may not be used when \`type\` is '${str(spec.type)}'`));
+    }
+  });
+  oneOf('spec.sessionAffinity', spec.sessionAffinity, ['ClientIP', 'None'], errs);
+  if (old !== undefined) {
+    const oldSpec = specOf(old);
+    // clusterIP may be set once (by the allocator) but never changed.
+    if (oldSpec.clusterIP !== undefined && oldSpec.clusterIP !== '' && spec.type !== 'ExternalName' && oldSpec.type !== 'ExternalName' &&
+        spec.clusterIP !== undefined && spec.clusterIP !== oldSpec.clusterIP) {
+      errs.push(fe.immutable('spec.clusterIPs[0]', spec.clusterIP));
+    }
+  }
+  return errs;
+}
+
+/** Service port names are DNS-1123 labels (IsDNS1123Label), unlike container ports. */
+function dnsLabelMsgs(name: string): string[] {
+  const errs: FieldError[] = [];
+  dns1123Label('x', name, errs);
+  return errs.map((e) => e.detail ?? '');
+}
+
+const PVC_IMMUTABLE =
+  'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims';
+
+export function validatePersistentVolumeClaim(obj: J, old: J | undefined): FieldError[] {
+  const spec = specOf(obj);
+  const errs = validateClaimSpec(spec, 'spec');
+  if (old !== undefined) {
+    const oldSpec = specOf(old);
+    const strip = (s: J): J => {
+      const c = { ...s };
+      delete c.volumeAttributesClassName;
+      const resources = isObj(c.resources) ? { ...c.resources } : undefined;
+      if (resources !== undefined) delete resources.requests;
+      c.resources = resources;
+      // volumeName may be set once, by the binder.
+      if (oldSpec.volumeName === undefined || oldSpec.volumeName === '') delete c.volumeName;
+      // storageClassName may be set once, when it was nil (retroactive default class).
+      if (oldSpec.storageClassName === undefined) delete c.storageClassName;
+      return c;
+    };
+    if (!deepEqual(strip(spec), strip(oldSpec))) errs.push(fe.forbidden('spec', PVC_IMMUTABLE));
+    const bound = (old.status as J | undefined)?.phase === 'Bound';
+    const req = opt(opt(spec, 'resources'), 'requests')?.storage;
+    const oldReq = opt(opt(oldSpec, 'resources'), 'requests')?.storage;
+    if (req !== oldReq && !bound) errs.push(fe.forbidden('spec', PVC_IMMUTABLE));
+  }
+  return errs;
+}
+
+export function validatePersistentVolume(obj: J): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = specOf(obj);
+  const modes = Array.isArray(spec.accessModes) ? spec.accessModes : [];
+  if (modes.length === 0) errs.push(fe.required('spec.accessModes'));
+  const capacity = opt(spec, 'capacity');
+  if (capacity === undefined || Object.keys(capacity).length === 0) errs.push(fe.required('spec.capacity'));
+  else if (capacity.storage === undefined) errs.push(fe.notSupported('spec.capacity', Object.keys(capacity), ['storage']));
+  const sources = volumeSources(spec).filter((s) => s !== 'emptyDir');
+  if (sources.length === 0) errs.push(fe.required('spec', 'must specify a volume type'));
+  for (const extra of sources.slice(1)) errs.push(fe.forbidden(`spec.${extra}`, 'may not specify more than 1 volume type'));
+  oneOf('spec.persistentVolumeReclaimPolicy', spec.persistentVolumeReclaimPolicy, ['Delete', 'Recycle', 'Retain'], errs, false);
+  const hostPath = opt(spec, 'hostPath');
+  if (hostPath !== undefined && str(hostPath.path) === '') errs.push(fe.required('spec.hostPath.path'));
+  const local = opt(spec, 'local');
+  if (local !== undefined && opt(spec, 'nodeAffinity') === undefined) {
+    errs.push(fe.required('spec.nodeAffinity', 'Local volume requires node affinity'));
+  }
+  return errs;
+}
+
+export function validateStorageClass(obj: J, old: J | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  const provisioner = str(obj.provisioner);
+  if (provisioner === '') errs.push(fe.required('provisioner'));
+  else for (const msg of isQualifiedName(provisioner.toLowerCase())) errs.push(fe.invalid('provisioner', provisioner, msg));
+  oneOf('reclaimPolicy', obj.reclaimPolicy, ['Delete', 'Retain'], errs, false);
+  oneOf('volumeBindingMode', obj.volumeBindingMode, ['Immediate', 'WaitForFirstConsumer'], errs, false);
+  if (old !== undefined) {
+    if (!deepEqual(obj.parameters ?? {}, old.parameters ?? {})) errs.push(fe.forbidden('parameters', 'updates to parameters are forbidden.'));
+    if (obj.provisioner !== old.provisioner) errs.push(fe.forbidden('provisioner', 'updates to provisioner are forbidden.'));
+    if (obj.reclaimPolicy !== old.reclaimPolicy) errs.push(fe.forbidden('reclaimPolicy', 'updates to reclaimPolicy are forbidden.'));
+    if (obj.volumeBindingMode !== old.volumeBindingMode) errs.push(fe.forbidden('volumeBindingMode', 'field is immutable'));
+  }
+  return errs;
+}
+
+const CONFIG_KEY_FMT = '[-._a-zA-Z0-9]+';
+
+/** IsConfigMapKey: keys of ConfigMap and Secret data. */
+function isConfigMapKey(key: string): string[] {
+  const errs: string[] = [];
+  if (key.length > 253) errs.push('must be no more than 253 characters');
+  if (!new RegExp(`^${CONFIG_KEY_FMT}$`).test(key)) {
+    errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_KEY_FMT, 'key.name', 'KEY_NAME', 'key-name'));
+  }
+  if (key === '.') errs.push("must not be '.'");
+  else if (key === '..') errs.push("must not be '..'");
+  else if (key.startsWith('..')) errs.push("must not start with '..'");
+  return errs;
+}
+
+function validateKeys(obj: J, fields: readonly string[], errs: FieldError[]): Set<string> {
+  const all = new Set<string>();
+  for (const f of fields) {
+    for (const key of Object.keys(opt(obj, f) ?? {})) {
+      for (const msg of isConfigMapKey(key)) errs.push(fe.invalid(`${f}[${key}]`, key, msg));
+      if (all.has(key)) errs.push(fe.invalid(`${f}[${key}]`, key, 'duplicate of key present in data'));
+      all.add(key);
+    }
+  }
+  return all;
+}
+
+export function validateConfigMap(obj: J, old: J | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  validateKeys(obj, ['data', 'binaryData'], errs);
+  if (old?.immutable === true) {
+    if (obj.immutable !== true) errs.push(fe.forbidden('immutable', 'field is immutable when `immutable` is set'));
+    if (!deepEqual(obj.data, old.data)) errs.push(fe.forbidden('data', 'field is immutable when `immutable` is set'));
+    if (!deepEqual(obj.binaryData, old.binaryData)) errs.push(fe.forbidden('binaryData', 'field is immutable when `immutable` is set'));
+  }
+  return errs;
+}
+
+export function validateSecret(obj: J, old: J | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  validateKeys(obj, ['data'], errs);
+  if (old !== undefined && obj.type !== old.type) errs.push(fe.immutable('type', obj.type));
+  if (old?.immutable === true) {
+    if (obj.immutable !== true) errs.push(fe.forbidden('immutable', 'field is immutable when `immutable` is set'));
+    if (!deepEqual(obj.data, old.data)) errs.push(fe.forbidden('data', 'field is immutable when `immutable` is set'));
+  }
+  if (obj.type === 'kubernetes.io/tls') {
+    const data = opt(obj, 'data') ?? {};
+    for (const k of ['tls.crt', 'tls.key']) if (data[k] === undefined) errs.push(fe.required(`data[${k}]`));
+  }
+  return errs;
+}
+
+export function validatePodDisruptionBudget(obj: J): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = specOf(obj);
+  if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) {
+    errs.push(fe.invalid('spec', spec, 'minAvailable and maxUnavailable cannot be both set'));
+  }
+  return errs;
+}

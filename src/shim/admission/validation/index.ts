@@ -1,0 +1,32 @@
+// Per-kind validation, keyed by `group/resource`.
+import type { FieldError } from '../../errors.ts';
+import type { J } from '../json.ts';
+import {
+  validateConfigMap, validatePersistentVolume, validatePersistentVolumeClaim, validatePodDisruptionBudget,
+  validateSecret, validateService, validateStorageClass,
+} from './core.ts';
+import { validatePod } from './pod.ts';
+import {
+  validateCronJob, validateDaemonSet, validateDeployment, validateJob, validateReplicaSet, validateStatefulSet,
+} from './workloads.ts';
+
+export type KindValidator = (obj: J, old: J | undefined) => FieldError[];
+
+export const VALIDATORS: Record<string, KindValidator> = {
+  '/pods': validatePod,
+  '/services': validateService,
+  '/persistentvolumeclaims': validatePersistentVolumeClaim,
+  '/persistentvolumes': validatePersistentVolume,
+  '/configmaps': validateConfigMap,
+  '/secrets': validateSecret,
+  'apps/deployments': validateDeployment,
+  'apps/replicasets': validateReplicaSet,
+  'apps/daemonsets': validateDaemonSet,
+  'apps/statefulsets': validateStatefulSet,
+  'batch/jobs': validateJob,
+  'batch/cronjobs': validateCronJob,
+  'storage.k8s.io/storageclasses': validateStorageClass,
+  'policy/poddisruptionbudgets': validatePodDisruptionBudget,
+};
+
+export { invalidError } from './common.ts';
