@@ -4,7 +4,7 @@
  * Figures are medians over several runs; these machines are noisy, so compare
  * ratios between runs rather than absolute numbers.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { hasChromium, launchBrowser, serveSite } from '../tests/e2e/harness.ts';
@@ -62,4 +62,22 @@ async function lessonInitialBytes(): Promise<void> {
   }
 }
 
+/** The cluster scenarios run in child processes of their own (scripts/bench-cluster.ts). */
+function clusterScenarios(): void {
+  for (const scenario of ['deployment', 'pods5000']) {
+    const result = spawnSync('npx', ['tsx', 'scripts/bench-cluster.ts', scenario], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    process.stdout.write(result.stdout);
+    if (result.status !== 0) console.error(`bench: scenario ${scenario} failed (exit ${result.status})`);
+  }
+}
+
+/** The in-browser cluster's worker bundle (shim, API, kubectl, schema), gzip. */
+function workerBytes(): void {
+  if (!existsSync('dist/index.html')) spawnSync('npx', ['astro', 'build'], { stdio: 'inherit' });
+  const worker = readdirSync('dist/_astro').find((f) => /^cluster\.worker.*\.js$/.test(f));
+  if (worker) emit('cluster_worker_js_gz_kb', gzipSync(readFileSync(`dist/_astro/${worker}`)).length / 1024, 'KiB');
+}
+
+clusterScenarios();
+workerBytes();
 await lessonInitialBytes();

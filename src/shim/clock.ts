@@ -157,8 +157,17 @@ function compare(a: Timer, b: Timer): number {
 }
 
 /** metav1.Time as the API server writes it: RFC 3339, whole seconds, UTC, `Z`. */
+let lastSecond = NaN;
+let lastStamp = '';
+
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  // Thousands of writes share a second of virtual time; format it once.
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastStamp = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastStamp;
 }
 
 /** metav1.MicroTime (Lease renewTime, events.k8s.io eventTime): six fractional digits. */

@@ -172,7 +172,9 @@ export class Registry {
     let next: KObject;
     if (opts.subresource === 'status') {
       // Status writes keep spec and metadata as stored (ResetObjectMetaForStatus).
-      next = deepClone(old);
+      // Stored objects are frozen, so the new version can share the old spec
+      // instead of copying it: kubelets write status far more often than anyone else.
+      next = { ...old, metadata: deepClone(old.metadata) };
       if (input.status === undefined) delete next.status;
       else next.status = deepClone(input.status);
     } else if (opts.subresource === 'binding') {

@@ -1,11 +1,16 @@
 /// <reference lib="webworker" />
 // The page's cluster runs here, off the UI thread, so a long settle or a huge
-// apply never freezes the tab.
+// apply never freezes the tab. Its clock follows the wall clock, as a real
+// cluster's does.
+import { createShimApi, RealtimeDriver } from '../api/index.ts';
 import { WorkerHost } from './host.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const host = new WorkerHost((message: FromWorker) => scope.postMessage(message));
+const transport = createShimApi();
+const driver = new RealtimeDriver(transport.cluster, () => performance.now());
+driver.start((fn, ms) => { const timer = setInterval(fn, ms); return () => clearInterval(timer); });
+const host = new WorkerHost((message: FromWorker) => scope.postMessage(message), transport);
 
 scope.onmessage = (event: MessageEvent<ToWorker>) => {
   host.handle(event.data).catch((error: unknown) => {

@@ -133,6 +133,10 @@ describe('terminal', () => {
     await page.waitForFunction(() => document.querySelector('sc-terminal .xterm-rows')?.textContent?.includes('Kustomize Version'));
     const screen = await page.locator('sc-terminal .xterm-rows').innerText();
     expect(screen).toContain('Client Version: v1.32.5');
+    // The in-browser cluster answers from the page's worker.
+    await typeLine(page, 'kubectl version');
+    await page.waitForFunction(() => document.querySelector('sc-terminal .xterm-rows')?.textContent?.includes('Server Version'));
+    expect(await page.locator('sc-terminal .xterm-rows').innerText()).toContain('Server Version: v1.32.2');
     await typeLine(page, 'kubeclt');
     await page.waitForFunction(() => document.querySelector('sc-terminal .xterm-rows')?.textContent?.includes('command not found'));
     await page.close();

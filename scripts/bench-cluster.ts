@@ -1,0 +1,89 @@
+/**
+ * Cluster benchmarks for `npm run bench`, one scenario per child process so
+ * heap figures do not leak between them:
+ *   tsx scripts/bench-cluster.ts deployment   → CPU ms to apply a 3-replica
+ *       Deployment + Service through the API and settle, median of 25 runs
+ *   tsx scripts/bench-cluster.ts pods5000     → CPU ms and peak heap to schedule
+ *       and start 5,000 pods across 50 nodes, median of 5 runs
+ * Prints one JSON object per line: {"metric", "value", "unit"}.
+ */
+import { createShimApi } from '../src/api/index.ts';
+import { createKindCluster } from '../src/shim/index.ts';
+
+function emit(metric: string, value: number, unit: string): void {
+  console.log(JSON.stringify({ metric, value: Math.round(value * 100) / 100, unit }));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** CPU time (user + system) of `fn`, in ms. */
+function cpuMs(fn: () => void): number {
+  const start = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+function deployment(): void {
+  const runs: number[] = [];
+  for (let run = 0; run < 25; run++) {
+    const api = createShimApi({ seed: `bench-${run}` });
+    runs.push(cpuMs(() => {
+      const created = [
+        api.requestSync({ method: 'POST', path: '/apis/apps/v1/namespaces/default/deployments', ...json({
+          apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
+          spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] } } },
+        }) }),
+        api.requestSync({ method: 'POST', path: '/api/v1/namespaces/default/services', ...json({
+          apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+        }) }),
+      ];
+      for (const response of created) if (response.status !== 201) throw new Error(`create failed: ${JSON.stringify(response.body)}`);
+      api.cluster.settle();
+    }));
+    // The result must be what the metric claims: three running replicas.
+    const pods = api.cluster.store.list({ group: '', resource: 'pods' }, { namespace: 'default' }).items;
+    const running = pods.filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running').length;
+    if (run === 0 && running !== 3) console.error(`bench: deployment scenario ended with ${running}/3 running pods`);
+  }
+  emit('deployment_3_replicas_settle_ms', median(runs), 'ms');
+}
+
+function pods5000(): void {
+  const runs: number[] = [];
+  let peakHeap = 0;
+  for (let run = 0; run < 5; run++) {
+    const { cluster } = createKindCluster({ topology: { workers: 49 }, seed: `bench-${run}` });
+    const before = process.memoryUsage().heapUsed;
+    runs.push(cpuMs(() => {
+      for (let i = 0; i < 5000; i++) {
+        cluster.registry.create({ group: '', resource: 'pods' }, {
+          metadata: { name: `big-${i}`, labels: { app: 'big' } },
+          spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
+        }, { namespace: 'default' });
+      }
+      cluster.settle();
+    }));
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed - before);
+    const pods = cluster.store.list({ group: '', resource: 'pods' }, { namespace: 'default' }).items;
+    const running = pods.filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running').length;
+    if (running !== 5000) console.error(`bench: pods5000 scenario ended with ${running}/5000 running pods`);
+  }
+  emit('pods_5000_settle_ms', median(runs), 'ms');
+  emit('pods_5000_heap_mb', peakHeap / 1024 / 1024, 'MB');
+}
+
+const scenarios: Record<string, () => void> = { deployment, pods5000 };
+const name = process.argv[2] ?? '';
+const scenario = scenarios[name];
+if (!scenario) {
+  console.error(`usage: tsx scripts/bench-cluster.ts ${Object.keys(scenarios).join('|')}`);
+  process.exit(2);
+}
+scenario();
