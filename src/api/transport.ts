@@ -62,12 +62,17 @@ export class RealtimeDriver {
     this.speed = speed;
   }
 
+  /** Virtual time owed but not yet given: the clock moves in whole milliseconds. */
+  private owed = 0;
+
   /** Advances the cluster by the wall time elapsed since the last tick. */
   tick(): void {
     const now = this.wallNow();
-    const elapsed = Math.max(0, now - this.last);
+    this.owed += Math.max(0, now - this.last) * this.speed;
     this.last = now;
-    if (elapsed > 0 && this.speed > 0) this.cluster.runUntil(this.cluster.clock.now() + elapsed * this.speed);
+    const step = Math.floor(this.owed);
+    this.owed -= step;
+    if (step > 0) this.cluster.runUntil(this.cluster.clock.now() + step);
     else this.cluster.react();
   }
 

@@ -54,7 +54,15 @@ export async function serve(options: ServeOptions): Promise<{ url: string; token
   const token = options.token ?? randomBytes(24).toString('base64url');
   const tls = await selfSignedCert(options.host);
   const server = createApiServer({ cluster, api: transport.server, token, tls, afterRequest: () => driver.tick() });
-  driver.start((fn, ms) => { const t = setInterval(fn, ms); return () => clearInterval(t); });
+  // A controller bug must not take the API down with it: report it and keep serving.
+  const guarded = (fn: () => void) => () => {
+    try {
+      fn();
+    } catch (error) {
+      console.error(`statecraft: the cluster's controllers failed: ${(error as Error).stack ?? String(error)}`);
+    }
+  };
+  driver.start((fn, ms) => { const t = setInterval(guarded(fn), ms); return () => clearInterval(t); });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

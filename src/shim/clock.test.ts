@@ -3,6 +3,17 @@ import { microTime, rfc3339, VirtualClock } from './clock.ts';
 import { SeededRandom } from './random.ts';
 
 describe('VirtualClock', () => {
+  it('keeps time in whole milliseconds whatever fractions it is given', () => {
+    const clock = new VirtualClock(1000);
+    const fired: number[] = [];
+    clock.after(0.4, () => fired.push(clock.now()));
+    clock.advanceTo(1000.7);
+    expect(clock.now()).toBe(1000);
+    clock.advance(1.5);
+    expect(fired).toEqual([1001]);
+    expect(Number.isInteger(clock.now())).toBe(true);
+  });
+
   it('starts at 2026-01-01T00:00:00Z unless told otherwise', () => {
     expect(rfc3339(new VirtualClock().now())).toBe('2026-01-01T00:00:00Z');
     expect(new VirtualClock(1000).now()).toBe(1000);

@@ -41,7 +41,8 @@ export class VirtualClock {
   /** Schedules `fn` at absolute virtual time `timeMs`; returns a cancel function. */
   at(timeMs: number, fn: () => void, options: TimerOptions = {}): () => void {
     const timer: Timer = {
-      at: Math.max(timeMs, this.current),
+      // Whole milliseconds only: timestamps, event names and tests rely on it.
+      at: Math.max(Math.ceil(timeMs), this.current),
       seq: this.seq++,
       fn,
       label: options.label ?? 'timer',
@@ -97,7 +98,8 @@ export class VirtualClock {
     this.advanceTo(this.current + ms);
   }
 
-  advanceTo(timeMs: number): void {
+  advanceTo(until: number): void {
+    const timeMs = Math.floor(until);
     for (;;) {
       const next = this.nextTimerAt(true);
       if (next === undefined || next > timeMs) break;
