@@ -40,4 +40,14 @@ describe('EventRecorder', () => {
     cluster.clock.advance(61 * 60 * 1000);
     expect(cluster.registry.list(EVENTS, { namespace: 'default' }).items).toHaveLength(0);
   });
+
+  it('forgets aggregation keys once their window has passed, so a long session does not grow without bound', () => {
+    const cluster = new Cluster();
+    const recorder = new EventRecorder(cluster.context);
+    const ns = cluster.registry.get({ group: '', resource: 'namespaces' }, '', 'default');
+    for (let i = 0; i < 1000; i++) recorder.record(ns, 'Normal', 'Tick', `tick ${i}`, { component: 'test' });
+    cluster.clock.advance(11 * 60 * 1000);
+    for (let i = 0; i < 100; i++) recorder.record(ns, 'Normal', 'Tock', `tock ${i}`, { component: 'test' });
+    expect((recorder as unknown as { recent: Map<string, unknown> }).recent.size).toBeLessThan(200);
+  });
 });

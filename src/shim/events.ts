@@ -94,7 +94,16 @@ export class EventRecorder {
     }
     this.recent.set(key, { name, namespace, last: now });
     this.scheduleExpiry(namespace, name, now);
+    if (this.recent.size > this.sweepAt) this.forgetOld(now);
   }
+
+  /** Repeats older than the aggregation window start a new event anyway: drop their keys. */
+  private forgetOld(now: number): void {
+    for (const [key, entry] of this.recent) if (now - entry.last >= AGGREGATION_WINDOW_MS) this.recent.delete(key);
+    this.sweepAt = Math.max(1024, this.recent.size * 2);
+  }
+
+  private sweepAt = 1024;
 
   private tick = 0;
 
