@@ -5,6 +5,8 @@
  *       Deployment + Service through the API and settle, median of 25 runs
  *   tsx scripts/bench-cluster.ts pods5000     → CPU ms and peak heap to schedule
  *       and start 5,000 pods across 50 nodes, median of 5 runs
+ *   tsx scripts/bench-cluster.ts sts          → CPU ms to apply the StatefulSet Basics
+ *       web.yaml and settle to 2 Ready pods with Bound claims, median of 25 runs
  * Prints one JSON object per line: {"metric", "value", "unit"}.
  */
 import { createShimApi } from '../src/api/index.ts';
@@ -79,7 +81,46 @@ function pods5000(): void {
   emit('pods_5000_heap_mb', peakHeap / 1024 / 1024, 'MB');
 }
 
-const scenarios: Record<string, () => void> = { deployment, pods5000 };
+/**
+ * The StatefulSet Basics tutorial's web.yaml (headless Service + 2-replica StatefulSet
+ * with a `www` claim template) applied through the API to a fresh cluster, settled to
+ * both pods Ready and both claims Bound (provisioned by local-path).
+ */
+function sts(): void {
+  const runs: number[] = [];
+  for (let run = 0; run < 25; run++) {
+    const api = createShimApi({ seed: `bench-${run}` });
+    runs.push(cpuMs(() => {
+      const created = [
+        api.requestSync({ method: 'POST', path: '/api/v1/namespaces/default/services', ...json({
+          apiVersion: 'v1', kind: 'Service', metadata: { name: 'nginx', labels: { app: 'nginx' } },
+          spec: { ports: [{ port: 80, name: 'web' }], clusterIP: 'None', selector: { app: 'nginx' } },
+        }) }),
+        api.requestSync({ method: 'POST', path: '/apis/apps/v1/namespaces/default/statefulsets', ...json({
+          apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web' },
+          spec: {
+            serviceName: 'nginx', replicas: 2, selector: { matchLabels: { app: 'nginx' } },
+            template: { metadata: { labels: { app: 'nginx' } }, spec: { containers: [{ name: 'nginx', image: 'registry.k8s.io/nginx-slim:0.21', ports: [{ containerPort: 80, name: 'web' }], volumeMounts: [{ name: 'www', mountPath: '/usr/share/nginx/html' }] }] } },
+            volumeClaimTemplates: [{ metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+          },
+        }) }),
+      ];
+      for (const response of created) if (response.status !== 201) throw new Error(`create failed: ${JSON.stringify(response.body)}`);
+      api.cluster.settle();
+    }));
+    if (run === 0) {
+      const ns = { namespace: 'default' };
+      const ready = api.cluster.store.list({ group: '', resource: 'pods' }, ns).items
+        .filter((p) => (p.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+      const bound = api.cluster.store.list({ group: '', resource: 'persistentvolumeclaims' }, ns).items
+        .filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Bound').length;
+      if (ready !== 2 || bound !== 2) console.error(`bench: sts scenario ended with ${ready}/2 ready pods and ${bound}/2 bound claims`);
+    }
+  }
+  emit('sts_basics_settle_ms', median(runs), 'ms');
+}
+
+const scenarios: Record<string, () => void> = { deployment, pods5000, sts };
 const name = process.argv[2] ?? '';
 const scenario = scenarios[name];
 if (!scenario) {

@@ -25,6 +25,7 @@ const vitest = (config: string | undefined, report: string) =>
   ['vitest', 'run', ...(config ? ['--config', config] : []), '--reporter=default', '--reporter=json', `--outputFile.json=.reports/${report}.json`];
 
 if (!step('schema', npx, ['tsx', 'scripts/gen-k8s-schema.ts'])) failures.push('schema');
+if (!step('lab schema', npx, ['tsx', 'scripts/gen-lab-schema.ts'])) failures.push('lab schema');
 if (!step('typecheck', 'npm', ['run', '--silent', 'typecheck'])) failures.push('typecheck');
 if (!step('unit tests', npx, vitest(undefined, 'unit'))) failures.push('unit');
 if (!step('build', npx, ['astro', 'build'])) failures.push('build');

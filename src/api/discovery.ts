@@ -1,8 +1,9 @@
 /**
- * Discovery documents, served the legacy way (APIVersions, APIGroupList,
- * APIResourceList): kubectl 1.32 asks for aggregated discovery first but
- * accepts these (kubernetes-semantics.md §10.3), and they are what
- * `kubectl api-resources` is built from.
+ * Discovery documents. The legacy ones (APIVersions, APIGroupList, one
+ * APIResourceList per group-version) are the source; the aggregated
+ * APIGroupDiscoveryList that kubectl 1.32 asks for first is folded from them,
+ * so one request to `/api` and one to `/apis` replace the N per-group ones
+ * (kubernetes-semantics.md §10.3).
  */
 import type { ResourceCatalog, ResourceType } from '../shim/index.ts';
 
@@ -78,4 +79,94 @@ export function resourceList(catalog: ResourceCatalog, groupName: string, versio
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupName === '' ? version : `${groupName}/${version}`, resources };
+}
+
+// ---- Aggregated discovery (apidiscovery.k8s.io/v2): everything in two documents ----
+
+const AGGREGATED_GROUP = 'apidiscovery.k8s.io';
+const AGGREGATED_KIND = 'APIGroupDiscoveryList';
+
+/**
+ * Whether an Accept header asks for aggregated discovery before plain JSON,
+ * and in which version. kubectl 1.32 sends
+ * `application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,…v2beta1…,application/json`
+ * (CG:discovery/discovery_client.go); the first acceptable range wins.
+ */
+export function wantsAggregatedDiscovery(accept: string | undefined): { version: 'v2' | 'v2beta1'; contentType: string } | undefined {
+  for (const range of (accept ?? '').split(',')) {
+    const [type, ...paramParts] = range.split(';').map((s) => s.trim());
+    if (type !== 'application/json' && type !== '*/*' && type !== 'application/*') continue;
+    const params = new Map(paramParts.map((p) => {
+      const eq = p.indexOf('=');
+      return [p.slice(0, eq).trim().toLowerCase(), p.slice(eq + 1).trim()] as const;
+    }));
+    if (!params.has('g') && !params.has('as')) return undefined;
+    const version = params.get('v');
+    if (type === 'application/json' && params.get('g') === AGGREGATED_GROUP && params.get('as') === AGGREGATED_KIND && (version === 'v2' || version === 'v2beta1')) {
+      return { version, contentType: `application/json;g=${AGGREGATED_GROUP};v=${version};as=${AGGREGATED_KIND}` };
+    }
+  }
+  return undefined;
+}
+
+interface LegacyResource {
+  name: string;
+  singularName: string;
+  namespaced: boolean;
+  group?: string;
+  version?: string;
+  kind: string;
+  verbs: string[];
+  shortNames?: string[];
+  categories?: string[];
+}
+
+/**
+ * One group-version's APIResourceList folded into APIResourceDiscovery entries,
+ * subresources under their parent, as the API server derives them
+ * (AS:pkg/endpoints/discovery/aggregated: ConvertGroupVersionIntoToDiscovery).
+ * Built from the legacy list so that both forms always agree.
+ */
+function resourcesForDiscovery(list: readonly LegacyResource[]) {
+  const gvk = (r: LegacyResource) => ({ group: r.group ?? '', version: r.version ?? '', kind: r.kind });
+  const parents = new Map<string, Record<string, unknown> & { subresources?: object[] }>();
+  for (const r of list) {
+    if (r.name.includes('/')) continue;
+    parents.set(r.name, {
+      resource: r.name,
+      responseKind: gvk(r),
+      scope: r.namespaced ? 'Namespaced' : 'Cluster',
+      singularResource: r.singularName,
+      verbs: r.verbs,
+      ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+      ...(r.categories ? { categories: r.categories } : {}),
+    });
+  }
+  for (const r of list) {
+    const slash = r.name.indexOf('/');
+    if (slash < 0) continue;
+    const parent = parents.get(r.name.slice(0, slash));
+    if (parent === undefined) continue;
+    (parent.subresources ??= []).push({ subresource: r.name.slice(slash + 1), responseKind: gvk(r), verbs: r.verbs });
+  }
+  return [...parents.values()];
+}
+
+/**
+ * `GET /api` or `/apis` as an APIGroupDiscoveryList: every group, version and
+ * resource at once, so kubectl needs no per-group requests.
+ */
+export function aggregatedDiscovery(catalog: ResourceCatalog, root: 'api' | 'apis', version: 'v2' | 'v2beta1' = 'v2') {
+  const versionEntry = (groupName: string, v: string) => ({
+    version: v,
+    resources: resourcesForDiscovery((resourceList(catalog, groupName, v)?.resources ?? []) as LegacyResource[]),
+    freshness: 'Current',
+  });
+  const items = root === 'api'
+    ? [{ metadata: { creationTimestamp: null }, versions: coreVersions().versions.map((v) => versionEntry('', v)) }]
+    : groupList(catalog).groups.map((g) => ({
+      metadata: { name: g.name, creationTimestamp: null },
+      versions: g.versions.map((v) => versionEntry(g.name, v.version)),
+    }));
+  return { kind: AGGREGATED_KIND, apiVersion: `${AGGREGATED_GROUP}/${version}`, metadata: {}, items };
 }

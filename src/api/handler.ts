@@ -10,13 +10,15 @@ import {
   badRequest, fieldError, fromLabelSelector, invalid, parseFieldSelector, parseLabelSelector, checkFieldSelector,
   serverVersion, StatusError, type Cluster, type KObject, type ResourceType, type FieldSelector, type LabelSelector,
 } from '../shim/index.ts';
-import { coreVersions, group, groupList, resourceList } from './discovery.ts';
+import { aggregatedDiscovery, coreVersions, group, groupList, resourceList, wantsAggregatedDiscovery } from './discovery.ts';
+import { attachStream, execStream, isScheduled, pickContainer, type AttachHook, type ExecHook } from './exec.ts';
+import { bodyFormat, bodyText, checkAccept, decodeProtobufBody } from './negotiation.ts';
 import { parsePath, type ResourcePath } from './paths.ts';
 import { OPENAPI_V2_PROTOBUF, openApiV2Protobuf } from './openapi.ts';
 import { applyPatch } from './patch/index.ts';
 import { toTable } from './printers/index.ts';
 import { errorResponse, failure, JSON_HEADERS, notFoundPath } from './status.ts';
-import type { ApiRequest, ApiResponse, WatchEvent, WatchHandle } from './types.ts';
+import type { ApiRequest, ApiResponse, ApiStream, StreamSession, WatchEvent, WatchHandle } from './types.ts';
 
 /** kube-apiserver refuses bodies over 3 MiB (--max-request-bytes for JSON/YAML). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -24,6 +26,15 @@ export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 export interface ApiServerHooks {
   /** `GET pods/{name}/log`: the container's output, or a StatusError. */
   podLogs?(namespace: string, pod: KObject, query: Record<string, string>): string;
+  /**
+   * `GET pods/{name}/log?follow=true`: the logs so far, then each new line
+   * until the container stops; returns the function that stops following.
+   */
+  followPodLogs?(namespace: string, pod: KObject, query: Record<string, string>, out: { write(text: string): void; end(): void }): () => void;
+  /** `pods/{name}/exec`: a command in a running container (the kubelet's part). */
+  exec?: ExecHook;
+  /** `pods/{name}/attach`: the output (and stdin) of a running container's main process. */
+  attach?: AttachHook;
   /** `GET /openapi/v3[/{gv}]` documents. */
   openapi?(groupVersion?: string): unknown;
   /**
@@ -71,8 +82,11 @@ export class ApiServer {
     switch (p.type) {
       case 'version': return ok(serverVersion);
       case 'health': return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
-      case 'core-versions': return ok(coreVersions());
-      case 'groups': return ok(groupList(catalog));
+      case 'core-versions': case 'groups': {
+        const aggregated = wantsAggregatedDiscovery(req.headers?.accept);
+        if (aggregated) return { status: 200, headers: { 'content-type': aggregated.contentType }, body: aggregatedDiscovery(catalog, p.type === 'core-versions' ? 'api' : 'apis', aggregated.version) };
+        return ok(p.type === 'core-versions' ? coreVersions() : groupList(catalog));
+      }
       case 'group': { const g = group(catalog, p.group); return g ? ok(g) : notFoundPath(); }
       case 'resources': { const l = resourceList(catalog, p.group, p.version); return l ? ok(l) : notFoundPath(); }
       case 'openapi-v3-root': case 'openapi-v3': {
@@ -98,6 +112,8 @@ export class ApiServer {
     if (!ctx.rt.namespaced && path.namespace !== undefined) return notFoundPath();
     const sub = path.subresource;
     if (sub !== undefined && !this.hasSubresource(ctx.rt, sub)) return notFoundPath();
+    // Streams (logs, exec, attach…) answer text or upgrade: no JSON negotiation there.
+    if (sub === undefined || !STREAMING_SUBRESOURCES.has(sub)) checkAccept(req);
     const response = this.dispatch(ctx);
     if (ctx.warnings.length > 0) response.headers.warning = ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
     return response;
@@ -122,6 +138,7 @@ export class ApiServer {
     }
     if (sub === 'scale') return this.scale(ctx, name);
     if (sub === 'log' && req.method === 'GET') return this.log(ctx, name);
+    if ((sub === 'exec' || sub === 'attach') && (req.method === 'GET' || req.method === 'POST')) return this.remoteCommandWithoutStream(ctx);
     if (sub === 'binding' && req.method === 'POST') return this.binding(ctx, name);
     if (sub === 'eviction' && req.method === 'POST') return this.eviction(ctx, name);
     switch (req.method) {
@@ -214,12 +231,16 @@ export class ApiServer {
   // ---- writes ------------------------------------------------------------
 
   private decodeBody(ctx: Ctx, expectKind = true): KObject {
-    const contentType = (ctx.req.headers?.['content-type'] ?? 'application/json').split(';')[0]!.trim();
-    if (contentType !== 'application/json' && contentType !== 'application/yaml' && contentType !== '*/*') {
-      throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'UnsupportedMediaType', code: 415,
-        message: `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml` });
+    // Subresource bodies (Scale, Binding, Eviction) are not of the resource's kind.
+    const into = expectKind ? { group: ctx.rt.group, version: ctx.rt.version, kind: ctx.rt.kind } : subresourceKind(ctx);
+    if (bodyFormat(ctx.req, into) === 'protobuf') {
+      // kubectl's typed commands: decoded to the object JSON would carry, then checked the same way.
+      const obj = decodeProtobufBody(ctx.req, into) as KObject;
+      if (!expectKind) return obj;
+      checkKind(ctx.rt, obj);
+      return this.decode(ctx, obj);
     }
-    const text = ctx.req.body ?? '';
+    const text = bodyText(ctx.req);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -232,7 +253,6 @@ export class ApiServer {
       throw badRequest(`Object 'Kind' is missing in '${text.slice(0, 200)}'`);
     }
     if (expectKind) checkKind(ctx.rt, parsed as KObject);
-    // Subresource bodies (Scale, Binding, Eviction) are not of the resource's kind.
     return expectKind ? this.decode(ctx, text) : (parsed as KObject);
   }
 
@@ -275,7 +295,7 @@ export class ApiServer {
       if (!(error instanceof StatusError) || error.status.code !== 404 || !contentType.startsWith('application/apply-patch')) throw error;
     }
     const gvk = { group: ctx.rt.group, version: ctx.rt.version, kind: ctx.rt.kind };
-    const patched = applyPatch(contentType, current, ctx.req.body ?? '', gvk, {
+    const patched = applyPatch(contentType, current, bodyText(ctx.req), gvk, {
       resource: qualified(ctx.rt), name, now: new Date(this.cluster.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       ...(ctx.query.fieldManager !== undefined ? { fieldManager: ctx.query.fieldManager } : {}),
       ...(ctx.query.force !== undefined ? { force: ctx.query.force === 'true' } : {}),
@@ -315,9 +335,12 @@ export class ApiServer {
 
   private deleteOptions(ctx: Ctx) {
     let body: { gracePeriodSeconds?: number; propagationPolicy?: string; orphanDependents?: boolean; preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[] } = {};
-    if (ctx.req.body) {
+    const options = { group: ctx.rt.group, version: ctx.rt.version, kind: 'DeleteOptions' };
+    // Typed clients (`kubectl drain --disable-eviction`) send DeleteOptions as protobuf.
+    if (ctx.req.body?.length && bodyFormat(ctx.req, options) === 'protobuf') body = decodeProtobufBody(ctx.req, options) as typeof body;
+    else if (ctx.req.body) {
       try {
-        body = JSON.parse(ctx.req.body) as typeof body;
+        body = JSON.parse(bodyText(ctx.req)) as typeof body;
       } catch {
         throw badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
       }
@@ -374,7 +397,7 @@ export class ApiServer {
     let scale: { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } };
     if (ctx.req.method === 'PUT') scale = this.decodeBody(ctx, false) as typeof scale;
     else if (ctx.req.method === 'PATCH') {
-      scale = applyPatch(ctx.req.headers?.['content-type'] ?? '', toScale(obj), ctx.req.body ?? '', { group: 'autoscaling', version: 'v1', kind: 'Scale' }, { resource: qualified(ctx.rt), name }) as typeof scale;
+      scale = applyPatch(ctx.req.headers?.['content-type'] ?? '', toScale(obj), bodyText(ctx.req), { group: 'autoscaling', version: 'v1', kind: 'Scale' }, { resource: qualified(ctx.rt), name }) as typeof scale;
     } else return methodNotAllowed();
     const replicas = scale.spec?.replicas;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
@@ -388,11 +411,82 @@ export class ApiServer {
     return this.respond(ctx, updated, toScale(updated));
   }
 
+  // ---- pods/log, pods/exec, pods/attach: the kubelet's streams --------------------
+
+  /** A request answered by a stream rather than one body: exec, attach, and logs with `follow=true`. */
+  static streamKind(req: ApiRequest): ApiStream['kind'] | undefined {
+    const p = parsePath(req.path);
+    if (p.type !== 'resource' || p.group !== '' || p.resource !== 'pods' || p.name === undefined) return undefined;
+    if ((p.subresource === 'exec' || p.subresource === 'attach') && (req.method === 'GET' || req.method === 'POST')) return p.subresource;
+    const follow = req.query?.follow;
+    if (p.subresource === 'log' && req.method === 'GET' && (follow === 'true' || follow === '1')) return 'log';
+    return undefined;
+  }
+
+  /**
+   * Validates a streaming request as the API server does before it upgrades
+   * the connection (errors are thrown as StatusErrors, answered as `handle`
+   * would), and returns the stream for the transport to start.
+   */
+  stream(req: ApiRequest): ApiStream {
+    const kind = ApiServer.streamKind(req);
+    const p = parsePath(req.path);
+    if (kind === undefined || p.type !== 'resource') throw new StatusError(notFoundStatus());
+    const ctx = this.context(req, p);
+    const pod = this.cluster.registry.get(ctx.rt, ctx.namespace, p.name!);
+    if (kind === 'exec') {
+      const command = req.queryValues?.command ?? (ctx.query.command !== undefined ? [ctx.query.command] : []);
+      return execStream({ namespace: ctx.namespace, pod, query: ctx.query, command }, this.hooks.exec);
+    }
+    if (kind === 'attach') return attachStream({ namespace: ctx.namespace, pod, query: ctx.query, command: [] }, this.hooks.attach);
+    return this.followLog(ctx, pod);
+  }
+
+  private followLog(ctx: Ctx, pod: KObject): ApiStream {
+    const container = pickContainer(pod, ctx.query.container);
+    const query = { ...ctx.query, container };
+    const follow = this.hooks.followPodLogs;
+    const unscheduled = !isScheduled(pod);
+    // Checked now, so that a container that is not running is a 400, not an empty stream.
+    if (!unscheduled) this.podLogs(ctx, pod, query);
+    const idle: StreamSession = { stdin: () => undefined, resize: () => undefined, close: () => undefined };
+    return {
+      kind: 'log',
+      headers: { 'content-type': 'text/plain' },
+      channels: { stdin: false, stdout: true, stderr: false, tty: false },
+      start: (sink) => {
+        if (unscheduled || !follow) {
+          if (!unscheduled) sink.write('stdout', this.podLogs(ctx, pod, query));
+          sink.end();
+          return idle;
+        }
+        const stop = follow(ctx.namespace, pod, query, { write: (text) => sink.write('stdout', text), end: () => sink.end() });
+        return { ...idle, close: stop };
+      },
+    };
+  }
+
+  private podLogs(ctx: Ctx, pod: KObject, query: Record<string, string>): string {
+    if (!this.hooks.podLogs) throw badRequest('container logs are not available in this cluster');
+    return this.hooks.podLogs(ctx.namespace, pod, query);
+  }
+
   private log(ctx: Ctx, name: string): ApiResponse {
     const pod = this.cluster.registry.get(ctx.rt, ctx.namespace, name);
-    if (!this.hooks.podLogs) return failure(400, 'BadRequest', `container logs are not available in this cluster`);
-    const text = this.hooks.podLogs(ctx.namespace, pod, ctx.query);
+    const container = pickContainer(pod, ctx.query.container);
+    // A pod no node has taken has no logs yet: the API server answers an empty stream.
+    const unscheduled = !isScheduled(pod);
+    const text = unscheduled ? '' : this.podLogs(ctx, pod, { ...ctx.query, container });
     return { status: 200, headers: { 'content-type': 'text/plain' }, body: text };
+  }
+
+  /**
+   * exec or attach over plain HTTP: the same checks as the upgraded request,
+   * then the API server's answer to a client that did not ask to upgrade.
+   */
+  private remoteCommandWithoutStream(ctx: Ctx): ApiResponse {
+    this.stream(ctx.req);
+    return failure(400, 'BadRequest', 'Upgrade request required');
   }
 
   /** `pods/{name}/binding`: what a scheduler posts to place a pod on a node. */
@@ -413,6 +507,8 @@ export class ApiServer {
     return this.respond(ctx, undefined, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
   }
 }
+
+const STREAMING_SUBRESOURCES = new Set(['log', 'exec', 'attach', 'portforward', 'proxy']);
 
 function methodNotAllowed(): ApiResponse {
   return failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
@@ -442,6 +538,14 @@ function fieldValidation(query: Record<string, string>): 'Strict' | 'Warn' | 'Ig
   const v = query.fieldValidation;
   // The API server's default is Warn when the client does not say.
   return v === 'Strict' || v === 'Ignore' ? v : 'Warn';
+}
+
+/** The kind a subresource's body has (autoscaling/v1 Scale, v1 Binding, policy/v1 Eviction). */
+function subresourceKind(ctx: Ctx): { group: string; version: string; kind: string } {
+  const sub = ctx.path.subresource;
+  if (sub === 'scale') return { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+  const extra = ctx.rt.subresources.extra?.find((e) => e.name === sub);
+  return { group: extra?.group ?? ctx.rt.group, version: extra?.version ?? ctx.rt.version, kind: extra?.kind ?? ctx.rt.kind };
 }
 
 /** The body's apiVersion/kind must be those of the endpoint (a missing one is filled in). */

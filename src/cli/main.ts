@@ -5,6 +5,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { clientVersion } from '../kubectl/version.ts';
+import { gradeCommand } from './grade.ts';
+import { labCommand } from './lab.ts';
+import { processIO, runKubectl } from './kubectl.ts';
 import { serve } from './serve.ts';
 
 function number(name: string, min: number, max: number) {
@@ -19,6 +22,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 
 export function buildProgram(): Command {
   const program = new Command('statecraft')
+    .enablePositionalOptions()
     .description('Learn, teach and grade stateful applications on Kubernetes.')
     .version(`statecraft ${pkg.version} (Kubernetes ${clientVersion.gitVersion.replace(/\.\d+$/, '')})`, '-v, --version')
     .showHelpAfterError()
@@ -42,6 +46,23 @@ export function buildProgram(): Command {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+  program
+    .command('kubectl')
+    .description("Run Statecraft's kubectl (the one in the browser terminal) against a kubeconfig's cluster: statecraft kubectl [--kubeconfig FILE] -- ARGS...")
+    .usage('[--kubeconfig FILE] -- ARGS...')
+    .option('--kubeconfig <file>', 'kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)')
+    .argument('[args...]', 'kubectl arguments')
+    .helpOption(false)
+    .allowUnknownOption()
+    .passThroughOptions()
+    .action(async (args: string[], opts: { kubeconfig?: string }) => {
+      const io = processIO();
+      const code = await runKubectl(args, { ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), io });
+      // Watches keep sockets open; exit once output has drained.
+      process.stdout.write('', () => process.exit(code));
+    });
+  program.addCommand(gradeCommand());
+  program.addCommand(labCommand());
   return program;
 }
 

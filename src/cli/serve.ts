@@ -48,7 +48,11 @@ export function kubeconfigYaml(server: string, token: string, caPem: string): st
 
 export async function serve(options: ServeOptions): Promise<{ url: string; token: string; ca: string; close(): Promise<void> }> {
   const topology = options.topology ? (parse(readFileSync(options.topology, 'utf8')) as Topology) : undefined;
-  const transport = createShimApi({ ...(topology ? { topology } : {}), ...(options.seed ? { seed: options.seed } : {}) });
+  // The cluster's clock starts at the wall clock's time, so ages and timestamps read as on
+  // a real cluster. A faster clock would soon run ahead of kubectl's (which prints future
+  // times as <invalid>), so it starts a day back.
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const transport = createShimApi({ startTime: options.speed > 1 ? now - 86_400_000 : now, ...(topology ? { topology } : {}), ...(options.seed ? { seed: options.seed } : {}) });
   const cluster = transport.cluster;
   const driver = new RealtimeDriver(cluster, () => performance.now(), options.speed);
   const token = options.token ?? randomBytes(24).toString('base64url');

@@ -1,13 +1,30 @@
 /**
- * Our kubectl: parses a command line as kubectl does and turns it into
- * Kubernetes API requests through an ApiTransport. This first cut knows
- * `version`; the resource commands arrive with the cluster (see the issues).
+ * Our kubectl: parses a command line as kubectl 1.32 does (cobra commands,
+ * pflag flags anywhere), turns it into Kubernetes API requests through an
+ * ApiTransport and prints what kubectl prints. Errors are formatted once,
+ * here, as kubectl's `CheckErr` formats them.
  */
-import { stringify } from 'yaml';
-import type { ApiTransport } from '../api/types.ts';
-import type { CommandIO } from './io.ts';
+import { apiResourcesCommand, apiVersionsCommand } from './commands/api-resources.ts';
+import { applyCommand } from './commands/apply.ts';
+import { configCommand } from './commands/config.ts';
+import { createCommand } from './commands/create.ts';
+import { deleteCommand } from './commands/delete.ts';
+import { explainCommand } from './commands/explain.ts';
+import { getCommand } from './commands/get.ts';
+import { annotateCommand, labelCommand } from './commands/label.ts';
+import { patchCommand } from './commands/patch.ts';
+import { replaceCommand } from './commands/replace.ts';
+import { scaleCommand } from './commands/scale.ts';
+import { versionCommand } from './commands/version.ts';
+import { KubectlSession, NoClusterError, type Command, type Invocation, type KubectlContext } from './command.ts';
+import { ExitError, formatError } from './errors.ts';
+import { commandWords, FlagError, FlagSet } from './flags.ts';
+import { defaultNamespace } from './kubeconfig.ts';
 import { suggestionsFor } from './suggest.ts';
-import { clientVersion, kustomizeVersion } from './version.ts';
+
+export type { KubectlContext } from './command.ts';
+export { KubectlSession } from './command.ts';
+export type { CommandIO, FileSource } from './io.ts';
 
 /** kubectl 1.32's top-level commands, for "unknown command" suggestions. */
 export const kubectlCommands = [
@@ -18,77 +35,106 @@ export const kubectlCommands = [
   'version', 'options',
 ] as const;
 
-export interface KubectlContext {
-  io: CommandIO;
-  transport?: ApiTransport;
-}
+const COMMANDS: Command[] = [
+  getCommand, applyCommand, createCommand, deleteCommand, replaceCommand, patchCommand, labelCommand, annotateCommand,
+  scaleCommand, apiResourcesCommand, apiVersionsCommand, explainCommand, configCommand, versionCommand,
+];
+
+const ROOT_FLAGS = new FlagSet([]);
+const defaultSession = new KubectlSession();
 
 export async function kubectl(args: string[], ctx: KubectlContext): Promise<number> {
-  const command = args.find((a) => !a.startsWith('-'));
-  if (!command) {
+  try {
+    return await dispatch(args, ctx);
+  } catch (error) {
+    const { text, code } = formatError(error);
+    if (text) ctx.io.stderr(text);
+    return code;
+  }
+}
+
+async function dispatch(args: string[], ctx: KubectlContext): Promise<number> {
+  const words = commandWords(args, ROOT_FLAGS);
+  if (words.length === 0 || words[0] === 'help') {
+    if (words.length === 0) parseFlags(ROOT_FLAGS, args, 'kubectl');
     ctx.io.stdout(usage);
     return 0;
   }
-  switch (command) {
-    case 'version': return version(args, ctx);
-    default:
-      if (!(kubectlCommands as readonly string[]).includes(command)) return unknownCommand(command, ctx.io);
-      if (!ctx.transport) {
-        ctx.io.stderr(`error: there is no cluster to talk to yet: \`kubectl ${command}\` needs the in-browser cluster, which this build does not include\n`);
-        return 1;
-      }
-      ctx.io.stderr(`error: \`kubectl ${command}\` is not available in Statecraft yet\n`);
-      return 1;
+  const name = words[0]!;
+  let command = COMMANDS.find((c) => c.name === name);
+  // kubectl looks for a plugin when cobra finds no command, and refuses flags before its name.
+  if (!command && args[0]?.startsWith('-')) throw new ExitError(`Error: flags cannot be placed before plugin name: ${args[0]}`);
+  if (!command) {
+    if (!(kubectlCommands as readonly string[]).includes(name)) return unknownCommand(name, ctx);
+    throw new Error(`\`kubectl ${name}\` is not available in Statecraft yet`);
+  }
+  let path = `kubectl ${name}`;
+  let rest = withoutFirst(args, name);
+  if (command.subcommands) {
+    const subName = words[1];
+    const sub = command.subcommands.find((c) => c.name === subName);
+    if (!sub) {
+      if (subName === undefined) return command.run(invocation(path, parseFlags(new FlagSet(command.flags), rest, path), ctx));
+      throw new ExitError(`error: unknown command ${JSON.stringify(subName)}\nSee '${path} -h' for help and examples`);
+    }
+    command = sub;
+    path = `${path} ${sub.name}`;
+    rest = withoutFirst(rest, sub.name);
+  }
+  const parsed = parseFlags(new FlagSet(command.flags), rest, path);
+  if (parsed.flags.help === true) {
+    ctx.io.stdout(`${path}: see https://kubernetes.io/docs/reference/kubectl/generated/${path.replace(/ /g, '_')}/ for this command's options.\n`);
+    return 0;
+  }
+  return command.run(invocation(path, parsed, ctx));
+}
+
+function invocation(path: string, parsed: ReturnType<FlagSet['parse']>, ctx: KubectlContext): Invocation {
+  const session = ctx.session ?? defaultSession;
+  const explicitNamespace = parsed.changed.has('namespace') && parsed.flags.namespace !== '';
+  const namespace = explicitNamespace ? String(parsed.flags.namespace) : defaultNamespace(ctx.kubeconfig, typeof parsed.flags.context === 'string' ? parsed.flags.context : undefined);
+  const seenWarnings = new Set<string>();
+  const connect = () => {
+    if (!ctx.transport) throw new NoClusterError();
+    const entry = session.for(ctx.transport);
+    entry.client.onWarning = (w) => {
+      if (seenWarnings.has(w)) return;
+      seenWarnings.add(w);
+      ctx.io.stderr(`Warning: ${w}\n`);
+    };
+    return entry;
+  };
+  return {
+    ctx, io: ctx.io, path, flags: parsed.flags, changed: parsed.changed, args: parsed.args, dashAt: parsed.dashAt,
+    namespace, explicitNamespace,
+    client: () => connect().client,
+    discovery: () => connect().discovery,
+  };
+}
+
+function parseFlags(set: FlagSet, args: string[], path: string): ReturnType<FlagSet['parse']> {
+  try {
+    return set.parse(args);
+  } catch (error) {
+    if (!(error instanceof FlagError)) throw error;
+    throw new ExitError(`error: ${error.message}\nSee '${path} --help' for usage.`);
   }
 }
 
-function unknownCommand(command: string, io: CommandIO): number {
+/** The arguments without the first occurrence of a command word (cobra's argsMinusFirstX). */
+function withoutFirst(args: string[], word: string): string[] {
+  const i = args.indexOf(word);
+  return i < 0 ? args : [...args.slice(0, i), ...args.slice(i + 1)];
+}
+
+function unknownCommand(command: string, ctx: KubectlContext): number {
   const suggestions = suggestionsFor(command, kubectlCommands);
   let text = `error: unknown command "${command}" for "kubectl"\n`;
   if (suggestions.length > 0) text += `\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join('')}`;
-  io.stderr(text);
+  ctx.io.stderr(text);
   return 1;
 }
 
-async function version(args: string[], { io, transport }: KubectlContext): Promise<number> {
-  const output = flagValue(args, '-o', '--output');
-  if (output !== undefined && output !== 'json' && output !== 'yaml') {
-    io.stderr(`error: --output must be 'yaml' or 'json'\n`);
-    return 1;
-  }
-  const clientOnly = args.includes('--client') || args.includes('--client=true');
-  let serverVersion: unknown;
-  if (!clientOnly) {
-    if (!transport) {
-      if (!output) io.stdout(`Client Version: ${clientVersion.gitVersion}\nKustomize Version: ${kustomizeVersion}\n`);
-      io.stderr('error: there is no cluster to talk to yet (this build does not include the in-browser cluster)\n');
-      return 1;
-    }
-    const response = await transport.request({ method: 'GET', path: '/version' });
-    serverVersion = response.body;
-  }
-  const doc: Record<string, unknown> = { clientVersion, kustomizeVersion };
-  if (serverVersion) doc.serverVersion = serverVersion;
-  if (output === 'json') io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
-  else if (output === 'yaml') io.stdout(stringify(doc));
-  else {
-    let text = `Client Version: ${clientVersion.gitVersion}\nKustomize Version: ${kustomizeVersion}\n`;
-    if (serverVersion) text += `Server Version: ${(serverVersion as { gitVersion: string }).gitVersion}\n`;
-    io.stdout(text);
-  }
-  return 0;
-}
-
-function flagValue(args: string[], short: string, long: string): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === short || arg === long) return args[i + 1];
-    if (arg.startsWith(`${long}=`)) return arg.slice(long.length + 1);
-    if (arg.startsWith(`${short}=`)) return arg.slice(short.length + 1);
-    if (arg.startsWith(short) && arg.length > short.length && !arg.startsWith('--')) return arg.slice(short.length);
-  }
-  return undefined;
-}
 
 const usage = `kubectl controls the Kubernetes cluster manager.
 

@@ -1,15 +1,22 @@
 /**
  * The shim's Kubernetes API over HTTP, so the real kubectl and
  * @kubernetes/client-node talk to it as to a cluster: bearer-token auth,
- * JSON bodies, chunked newline-delimited watch streams.
+ * JSON bodies, chunked newline-delimited watch streams, chunked `logs -f`, and
+ * `exec` and `attach` over a WebSocket (RFC 6455 via the `ws` package) with the remote
+ * command channel protocol.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { timingSafeEqual } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import { ApiServer, MAX_BODY_BYTES } from '../api/handler.ts';
-import type { ApiRequest, HttpMethod } from '../api/types.ts';
-import { failure } from '../api/status.ts';
+import type { ApiRequest, ApiResponse, ApiStream, HttpMethod } from '../api/types.ts';
+import { errorResponse, failure } from '../api/status.ts';
+import { PROTOBUF_MEDIA_TYPE } from '../api/negotiation.ts';
 import type { Cluster } from '../shim/index.ts';
+import { PROTOCOLS, selectProtocol } from './channel.ts';
+import { runChannelSession } from './websocket.ts';
 
 export interface HttpServerOptions {
   cluster: Cluster;
@@ -38,7 +45,7 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(payload);
 }
 
-async function readBody(req: IncomingMessage): Promise<string | 'too-large'> {
+async function readBody(req: IncomingMessage): Promise<string | Uint8Array | 'too-large'> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -47,7 +54,10 @@ async function readBody(req: IncomingMessage): Promise<string | 'too-large'> {
     if (size > MAX_BODY_BYTES) return 'too-large';
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.concat(chunks);
+  // Protobuf bodies (kubectl's typed commands) are binary: as UTF-8 text they would be corrupted.
+  const binary = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === PROTOBUF_MEDIA_TYPE;
+  return binary ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : bytes.toString('utf8');
 }
 
 export function createApiServer(options: HttpServerOptions): Server {
@@ -63,26 +73,15 @@ export function createApiServer(options: HttpServerOptions): Server {
         send(res, 405, { 'content-type': 'application/json' }, failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource').body);
         return;
       }
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const query: Record<string, string> = {};
-      for (const [k, v] of url.searchParams) query[k] = v;
       const body = method === 'GET' ? '' : await readBody(req);
       if (body === 'too-large') {
         send(res, 413, { 'content-type': 'application/json' }, failure(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_BODY_BYTES}`).body);
         req.destroy();
         return;
       }
-      const request: ApiRequest = {
-        method: method as HttpMethod,
-        path: url.pathname,
-        query,
-        headers: {
-          ...(req.headers['content-type'] ? { 'content-type': req.headers['content-type'] } : {}),
-          ...(req.headers.accept ? { accept: req.headers.accept } : {}),
-        },
-        ...(body ? { body } : {}),
-      };
+      const request = apiRequest(req, method as HttpMethod, body);
       if (ApiServer.isWatch(request)) return watch(request, res, options);
+      if (ApiServer.streamKind(request) === 'log') return followLog(request, res, options);
       const response = api.handle(request);
       options.afterRequest?.();
       send(res, response.status, response.headers, response.body);
@@ -91,7 +90,109 @@ export function createApiServer(options: HttpServerOptions): Server {
       else res.destroy();
     }
   });
+  const sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_BODY_BYTES });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(req, socket, head, sockets, options));
   return server;
+}
+
+function apiRequest(req: IncomingMessage, method: HttpMethod, body: string | Uint8Array): ApiRequest {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const query: Record<string, string> = {};
+  const queryValues: Record<string, string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    query[k] = v;
+    (queryValues[k] ??= []).push(v);
+  }
+  return {
+    method,
+    path: url.pathname,
+    query,
+    queryValues,
+    headers: {
+      ...(req.headers['content-type'] ? { 'content-type': req.headers['content-type'] } : {}),
+      ...(req.headers.accept ? { accept: req.headers.accept } : {}),
+    },
+    ...(body ? { body } : {}),
+  };
+}
+
+/** An HTTP response written straight to a socket whose request asked to upgrade. */
+function refuseUpgrade(socket: Duplex, response: ApiResponse): void {
+  const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+  const payload = Buffer.from(text);
+  const headers = { ...response.headers, 'content-length': String(payload.length), connection: 'close' };
+  const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
+  socket.end(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), payload]));
+}
+
+/**
+ * `kubectl exec` and `attach` first ask to upgrade `GET …/exec` (`…/attach`)
+ * to a WebSocket. Errors the API server finds before upgrading (no such pod or
+ * container, no node) are plain responses; kubectl 1.32 then retries over
+ * SPDY, gets the same answer, and prints it as `Error from server (…)`.
+ */
+function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, sockets: WebSocketServer, options: HttpServerOptions): void {
+  socket.on('error', () => socket.destroy());
+  try {
+    if (!authorised(req, options.token)) return refuseUpgrade(socket, failure(401, 'Unauthorized', 'Unauthorized'));
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (!METHODS.has(method)) return refuseUpgrade(socket, failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
+    const request = apiRequest(req, method as HttpMethod, '');
+    // Not a remote command (a client upgrading some other request): answer it as plain HTTP.
+    const kind = ApiServer.streamKind(request);
+    if (kind !== 'exec' && kind !== 'attach') return refuseUpgrade(socket, options.api.handle(request));
+    let stream: ApiStream;
+    try {
+      stream = options.api.stream(request);
+    } catch (error) {
+      return refuseUpgrade(socket, errorResponse(error));
+    }
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      return refuseUpgrade(socket, failure(400, 'BadRequest', `unable to upgrade connection: only WebSocket streaming (${PROTOCOLS.join(', ')}) is served, not ${req.headers.upgrade ?? 'this protocol'}`));
+    }
+    const offered = req.headers['sec-websocket-protocol'];
+    if (selectProtocol(offered) === undefined) {
+      // The kubelet's wsstream handshake refuses unknown sub-protocols this way.
+      return refuseUpgrade(socket, { status: 403, headers: { 'content-type': 'text/plain' }, body: `requested protocol(s) are not supported: [${(offered ?? '').split(',').map((p) => p.trim()).join(' ')}]; supports [${PROTOCOLS.join(' ')}]` });
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      runChannelSession(ws, stream, { afterInput: options.afterRequest });
+      options.afterRequest?.();
+    });
+  } catch (error) {
+    refuseUpgrade(socket, errorResponse(error));
+  }
+}
+
+/** `kubectl logs -f`: chunked text until the container stops or the client goes away. */
+function followLog(request: ApiRequest, res: ServerResponse, options: HttpServerOptions): void {
+  let stream: ApiStream;
+  try {
+    stream = options.api.stream(request);
+  } catch (error) {
+    const response = errorResponse(error);
+    send(res, response.status, response.headers, response.body);
+    return;
+  }
+  res.writeHead(200, { ...stream.headers, 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
+  res.flushHeaders();
+  let ended = false;
+  const session = stream.start({
+    write: (_stream, data) => {
+      if (!ended) res.write(data);
+    },
+    end: () => {
+      if (ended) return;
+      ended = true;
+      res.end();
+    },
+  });
+  res.on('close', () => {
+    if (ended) return;
+    ended = true;
+    session.close();
+  });
+  options.afterRequest?.();
 }
 
 /** A watch as a chunked stream of JSON lines; ends on timeoutSeconds or when the client goes away. */

@@ -3,6 +3,17 @@ import { microTime, rfc3339, VirtualClock } from './clock.ts';
 import { SeededRandom } from './random.ts';
 
 describe('VirtualClock', () => {
+  it('never fires a timer set for infinity, and refuses one set for NaN', () => {
+    const clock = new VirtualClock(0);
+    let fired = false;
+    clock.after(Infinity, () => { fired = true; });
+    expect(clock.nextTimerAt(true)).toBeUndefined();
+    clock.advance(1e12);
+    expect(fired).toBe(false);
+    expect(() => clock.after(Number.NaN, () => undefined)).toThrow(RangeError);
+    expect(clock.now()).toBe(1e12);
+  });
+
   it('keeps time in whole milliseconds whatever fractions it is given', () => {
     const clock = new VirtualClock(1000);
     const fired: number[] = [];

@@ -40,6 +40,9 @@ export class VirtualClock {
 
   /** Schedules `fn` at absolute virtual time `timeMs`; returns a cancel function. */
   at(timeMs: number, fn: () => void, options: TimerOptions = {}): () => void {
+    if (Number.isNaN(timeMs)) throw new RangeError(`timer ${options.label ?? ''} scheduled at an invalid time`);
+    // `sleep infinity`: a timer that never fires need not exist.
+    if (timeMs === Infinity) return () => undefined;
     const timer: Timer = {
       // Whole milliseconds only: timestamps, event names and tests rely on it.
       at: Math.max(Math.ceil(timeMs), this.current),

@@ -50,4 +50,12 @@ describe('EventRecorder', () => {
     for (let i = 0; i < 100; i++) recorder.record(ns, 'Normal', 'Tock', `tock ${i}`, { component: 'test' });
     expect((recorder as unknown as { recent: Map<string, unknown> }).recent.size).toBeLessThan(200);
   });
+
+  it('gives distinct names to events two recorders write about one object in the same millisecond', () => {
+    const cluster = new Cluster();
+    const ns = cluster.registry.get({ group: '', resource: 'namespaces' }, '', 'default');
+    new EventRecorder(cluster.context).record(ns, 'Normal', 'One', 'first', { component: 'a' });
+    new EventRecorder(cluster.context).record(ns, 'Normal', 'Two', 'second', { component: 'b' });
+    expect(cluster.registry.list(EVENTS, { namespace: 'default' }).items.map((e) => (e as unknown as Event).reason).sort()).toEqual(['One', 'Two']);
+  });
 });

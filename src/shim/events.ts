@@ -37,6 +37,18 @@ export function objectReference(obj: KObject, fieldPath?: string): ObjectReferen
   };
 }
 
+/**
+ * One tie-breaking counter per cluster (keyed by its store), shared by every
+ * recorder: two controllers recording about the same object in the same
+ * millisecond must not produce the same event name.
+ */
+const ticks = new WeakMap<object, number>();
+function nextTick(ctx: ControllerContext): number {
+  const tick = ticks.get(ctx.store) ?? 0;
+  ticks.set(ctx.store, tick + 1);
+  return tick;
+}
+
 export class EventRecorder {
   /** aggregation key → event name, for repeats. */
   private readonly recent = new Map<string, { name: string; namespace: string; last: number }>();
@@ -68,7 +80,7 @@ export class EventRecorder {
     }
     // Upstream: fmt.Sprintf("%v.%x", ref.Name, t.UnixNano()); a counter breaks ties
     // between events recorded in the same virtual nanosecond.
-    const nanos = BigInt(now) * 1_000_000n + BigInt(this.tick++ % 1_000_000);
+    const nanos = BigInt(now) * 1_000_000n + BigInt(nextTick(this.ctx) % 1_000_000);
     const name = `${involved.name ?? 'unknown'}.${nanos.toString(16)}`;
     const event: Event = {
       apiVersion: 'v1',
@@ -105,7 +117,6 @@ export class EventRecorder {
 
   private sweepAt = 1024;
 
-  private tick = 0;
 
   private scheduleExpiry(namespace: string, name: string, now: number): void {
     this.ctx.clock.at(now + EVENT_TTL_MS, () => {

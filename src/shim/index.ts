@@ -23,3 +23,8 @@ export { qualifiedResource, deepClone, deepEqual, type KObject, type GroupResour
 export { serverVersion } from './version.ts';
 export { createKindCluster, type KindCluster } from './kind-cluster.ts';
 export { decodeObject } from './decode/index.ts';
+export { installWorkloadControllers, DeploymentController, DEPLOYMENTS } from './deployment.ts';
+export { ReplicaSetController, REPLICASETS } from './replicaset.ts';
+export { installServiceAllocation, serviceAllocationPlugin, SERVICE_CIDR, NODE_PORT_RANGE } from './service-ip.ts';
+export { installEndpointControllers, EndpointsController } from './endpoints.ts';
+export { EndpointSliceController, ENDPOINTSLICES } from './endpointslice.ts';

@@ -26,6 +26,12 @@ export interface Topology {
   /** Node capacity (what `kubectl describe node` shows under Capacity). */
   cpu?: string;
   memory?: string;
+  /**
+   * StorageClasses beyond kind's `standard`: `'replicated'` installs the simulated
+   * replicated block-storage driver and its class (storage/replicated.ts); an object is
+   * created as a StorageClass manifest.
+   */
+  storageClasses?: ReadonlyArray<'replicated' | Readonly<Record<string, unknown>>>;
 }
 
 export interface KindNode {

@@ -141,8 +141,10 @@ export class Registry {
     for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'] as const) delete m[k];
     prepareForCreate(rt, obj);
     const generated = (m.name ?? '') === '' && (m.generateName ?? '') !== '';
-    if (generated) m.name = this.generateName(m.generateName!);
+    // Mutating admission runs before the store generates the name, so its errors name
+    // the object by its prefix (`pods "web-" is forbidden: …`), as upstream's do.
     this.runAdmit({ operation: 'CREATE', type: rt, object: obj, dryRun: opts.dryRun === true });
+    if (generated) m.name = this.generateName(m.generateName!);
     this.validate(rt, obj, undefined);
     this.runValidate({ operation: 'CREATE', type: rt, object: obj, dryRun: opts.dryRun === true });
     // 1.32 retries a generated name that collides; a fixed name is the client's problem.

@@ -101,6 +101,7 @@ export function builtinResourceTypes(): ResourceType[] {
       subresources: {
         status: true,
         extra: [
+          { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
           { name: 'binding', kind: 'Binding', verbs: ['create'] },
           { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
           { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },

@@ -168,7 +168,7 @@ function matchRequirement(r: NodeSelectorRequirement, value: string | undefined)
 }
 
 /** A term with no requirements matches nothing (K:staging/src/k8s.io/component-helpers/scheduling/corev1/nodeaffinity). */
-function matchTerm(term: NodeSelectorTerm, node: Node): boolean {
+export function matchTerm(term: NodeSelectorTerm, node: Node): boolean {
   const exprs = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (exprs.length === 0 && fields.length === 0) return false;

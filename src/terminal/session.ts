@@ -6,7 +6,8 @@
  * in bash.
  */
 import type { ApiTransport } from '../api/types.ts';
-import { kubectl, kubectlCommands } from '../kubectl/kubectl.ts';
+import { kubectl, kubectlCommands, KubectlSession } from '../kubectl/kubectl.ts';
+import { kindKubeconfig } from '../kubectl/kubeconfig.ts';
 import type { CommandIO } from '../kubectl/io.ts';
 import { ShellSyntaxError, splitWords } from './words.ts';
 
@@ -21,6 +22,8 @@ export const CLEAR_SCREEN = '\x1b[H\x1b[2J\x1b[3J';
 export class TerminalSession {
   private interruptCurrent?: () => void;
   private readonly builtins: Record<string, Builtin>;
+  /** What kubectl remembers between commands (discovery), as its cache directory does. */
+  private readonly kubectlSession = new KubectlSession();
 
   constructor(private readonly transport?: ApiTransport) {
     this.builtins = {
@@ -33,7 +36,9 @@ export class TerminalSession {
       },
       true: () => 0,
       false: () => 1,
-      kubectl: (args, io) => kubectl(args, { io, transport: this.transport }),
+      kubectl: (args, io) => kubectl(args, {
+        io, ...(this.transport ? { transport: this.transport } : {}), session: this.kubectlSession, kubeconfig: kindKubeconfig(),
+      }),
     };
   }
 

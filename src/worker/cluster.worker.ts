@@ -7,7 +7,7 @@ import { WorkerHost } from './host.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const transport = createShimApi();
+const transport = createShimApi({ startTime: Math.floor(Date.now() / 1000) * 1000 });
 const driver = new RealtimeDriver(transport.cluster, () => performance.now());
 driver.start((fn, ms) => { const timer = setInterval(fn, ms); return () => clearInterval(timer); });
 const host = new WorkerHost((message: FromWorker) => scope.postMessage(message), transport);

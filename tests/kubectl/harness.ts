@@ -72,7 +72,14 @@ export function tokenise(text: string): string {
     .replace(/\/tmp\/statecraft-[\w-]+-[A-Za-z0-9]{6}\//g, '<TMP>/')
     .replace(/(resourceVersion: )"\d+"/g, '$1"<RV>"')
     .replace(/("resourceVersion": )"\d+"/g, '$1"<RV>"')
-    .replace(/(?<=\s)\d+(?:\.\d+)?(?:s|m|h|d)(?:\d+(?:s|m|h))?(?=\s|$)/gm, '<AGE>');
+    .replace(/(?<=\s)\d+(?:\.\d+)?(?:s|m|h|d)(?:\d+(?:s|m|h))?(?=\s|$)/gm, '<AGE>')
+    // `describe` prints creation times in RFC 1123 form.
+    .replace(/[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}/g, '<DATE>')
+    // An age column is as wide as its widest age ("9s" or "2m30s"): fix the padding after it.
+    .replace(/<AGE> {2,}/g, '<AGE>   ')
+    .replace(/(?<= )AGE {2,}(?=\S)/g, 'AGE   ')
+    .replace(/^( +Type +Reason +)Age +/gm, '$1Age   ')
+    .replace(/^( +---- +------ +)---- +/gm, '$1----   ');
 }
 
 /** One golden transcript per scenario; UPDATE_GOLDEN=1 rewrites them. */

@@ -1,7 +1,7 @@
 // What the API server does to an object between decoding and storage, beyond the
 // generic registry: API defaulting, the mutating admission plugins a kind cluster runs
-// (ServiceAccount, DefaultTolerationSeconds, Priority, DefaultStorageClass), and
-// per-kind validation with upstream's messages.
+// (ServiceAccount, DefaultTolerationSeconds, Priority, DefaultStorageClass), per-kind
+// validation with upstream's messages, and the storage plugins (storage.ts).
 import type { Cluster } from '../cluster.ts';
 import type { AdmissionAttributes, AdmissionPlugin } from '../registry.ts';
 import type { J } from './json.ts';
@@ -10,6 +10,7 @@ import {
   admitDefaultStorageClass, admitDefaultTolerationSeconds, admitPriority, admitServiceAccount,
 } from './defaults/plugins.ts';
 import { VALIDATORS, invalidError } from './validation/index.ts';
+import { storageAdmission } from './storage.ts';
 
 const key = (attrs: AdmissionAttributes): string => `${attrs.type.group}/${attrs.type.resource}`;
 
@@ -63,6 +64,8 @@ export function installAdmission(cluster: Cluster): void {
   cluster.registry.addAdmission(defaultingPlugin());
   cluster.registry.addAdmission(mutatingPlugins(cluster));
   cluster.registry.addAdmission(validationPlugin());
+  // Validating admission runs after validation: a shrink is a 422 before a resize is a 403.
+  cluster.registry.addAdmission(storageAdmission(cluster));
 }
 
 export { decodeObject } from '../decode/index.ts';

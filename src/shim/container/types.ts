@@ -9,17 +9,31 @@ export interface FileSystem {
   readFile(path: string): string; // throws FsError (ENOENT, EISDIR, …)
   writeFile(path: string, data: string, options?: { append?: boolean }): void;
   readdir(path: string): string[];
-  stat(path: string): { type: 'file' | 'dir'; size: number; mtimeMs: number };
+  stat(path: string): { type: 'file' | 'dir'; size: number; mtimeMs: number; mode?: number };
   mkdir(path: string, options?: { recursive?: boolean }): void;
   rm(path: string, options?: { recursive?: boolean; force?: boolean }): void;
   exists(path: string): boolean;
+  // Optional operations (container/vfs.ts MemoryFileSystem and MountedFileSystem have them):
+  /** rename(2): EXDEV across filesystems, so `mv` falls back to copy + remove. */
+  rename?(from: string, to: string): void;
+  /** Permission bits (0o7777); files default to 0644, directories to 0755. */
+  chmod?(path: string, mode: number): void;
+  /** Sets the modification time (`touch`). */
+  utimes?(path: string, mtimeMs: number): void;
 }
 
 /** What a process may wait on. */
 export type Wait =
-  | { kind: 'sleep'; ms: number }
+  /** `background`: an idle or busy-looping process that must not hold `Cluster.settle()` up. */
+  | { kind: 'sleep'; ms: number; background?: boolean }
   | { kind: 'stdin' }
-  | { kind: 'forever' };
+  | { kind: 'forever' }
+  /**
+   * Until something happens (a child process exits, a pipe gets data): the driver calls
+   * `subscribe` with a wake function and cancels through what it returns. `wake` may be
+   * called at once, from inside `subscribe`.
+   */
+  | { kind: 'event'; subscribe(wake: () => void): () => void };
 
 /** Name resolution and HTTP inside the cluster network (CoreDNS + Services + pod IPs). */
 export interface ClusterNetwork {
@@ -48,6 +62,11 @@ export interface ProcessEnv {
   localPort?(port: number): PortHandler | undefined;
   /** Stdin is a terminal (`kubectl exec -it`): interactive prompts, redis-cli's quoted replies. */
   tty?: boolean;
+  /**
+   * Stdin is open (`kubectl exec -i`, a container with `stdin: true`): reads wait for
+   * `ProcessHandle.write`. Otherwise stdin is /dev/null and reads see end of input at once.
+   */
+  stdin?: boolean;
 }
 
 export interface ProcessIO {

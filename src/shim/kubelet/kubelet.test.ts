@@ -263,7 +263,7 @@ describe('kubelet: deletion and logs', () => {
     expect(() => k.getLogs('default', 'two', undefined)).toThrow('a container name must be specified for pod two, choose one of: [a b]');
     expect(() => k.getLogs('default', 'two', 'zz')).toThrow('container zz is not valid for pod two');
     c.settle();
-    expect(() => k.getLogs('default', 'two', 'b')).toThrow(/container "b" in pod "two" is waiting to start: (ErrImagePull|ImagePullBackOff)/);
+    expect(() => k.getLogs('default', 'two', 'b')).toThrow(/container "b" in pod "two" is waiting to start: (image can't be pulled|trying and failing to pull image)$/);
     expect(() => k.getLogs('default', 'two', 'a', { previous: true })).toThrow('previous terminated container "a" in pod "two" not found');
     expect(k.getLogs('default', 'two', 'a', { timestamps: true, tailLines: 1 })).toMatch(/^2026-01-01T00:00:0\d\.\d{9}Z 2026\/01\/01 00:00:0\d \[notice\] 1#1: start worker process 36\n$/);
   });

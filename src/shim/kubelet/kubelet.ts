@@ -9,7 +9,7 @@ import type { Container, ContainerStateTerminated, EnvVar, Node, Pod, Probe } fr
 import { rfc3339 } from '../clock.ts';
 import type { Cluster } from '../cluster.ts';
 import { CORE, type Controller, type ControllerContext } from '../controller.ts';
-import type { FileSystem, ProcessHandle, ProcessIO } from '../container/types.ts';
+import type { ClusterNetwork, FileSystem, ProcessHandle, ProcessIO } from '../container/types.ts';
 import { badRequest, isStatusError, notFound } from '../errors.ts';
 import { EventRecorder, type EventType } from '../events.ts';
 import { containerArgv, defaultPullPolicy, parseImageRef, pullImage, type ProgramEnv, type ResolvedImage, type Service } from '../images.ts';
@@ -17,8 +17,10 @@ import { deepEqual, type KObject } from '../objects.ts';
 import type { Change } from '../store.ts';
 import { NodeIPAM } from './ipam.ts';
 import { ContainerLog, formatLogs, type LogOptions } from './logs.ts';
-import { builtinRuntime, type ContainerRuntime } from './runtime.ts';
+import { containerRuntime } from '../container/process.ts';
+import type { ContainerRuntime } from './runtime.ts';
 import { podStatus } from './status.ts';
+import { podVolumeError } from '../storage/kubelet-volumes.ts';
 
 const PODS = CORE('pods');
 const NODES = CORE('nodes');
@@ -48,6 +50,8 @@ export const DEFAULT_TIMINGS: KubeletTimings = {
 };
 
 const BACKOFF_INITIAL_MS = 10_000;
+/** The pod worker's back-off after a failed sync (waiting for volumes). */
+const VOLUME_RETRY_MS = 10_000;
 const BACKOFF_MAX_MS = 300_000;
 
 export interface KubeletOptions {
@@ -93,6 +97,10 @@ export interface ContainerRecord {
   killedBy?: 'liveness' | 'startup';
   probes: Array<() => void>;
   probeState: { readyOk: number; readyFail: number; liveFail: number; startOk: boolean };
+  /** Processes exec'd into this instance: they die with its main process (one PID namespace). */
+  execs?: Set<ProcessHandle>;
+  /** Clients attached to the main process's output (`kubectl attach`, `kubectl run -i`). */
+  attached?: Set<{ io: ProcessIO; end(): void }>;
 }
 
 export interface PodRecord {
@@ -143,6 +151,21 @@ export function goDuration(ms: number): string {
   return sec;
 }
 
+/** A client attached to a container's main process (`kubectl attach`). */
+export interface ContainerAttachment {
+  /** Input for the main process; `null` closes its stdin if the container has `stdinOnce`. */
+  write(data: string | null): void;
+  /** The main process exited: the attachment is over. */
+  onEnd(listener: () => void): void;
+  detach(): void;
+}
+
+/** `kubectl exec -i` / `-t`: whether the process gets an open stdin and a terminal. */
+export interface ExecStdio {
+  stdin?: boolean;
+  tty?: boolean;
+}
+
 const isTerminalPod = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 export class Kubelet implements Controller {
@@ -158,10 +181,14 @@ export class Kubelet implements Controller {
   private readonly dirty = new Set<string>();
   /** ip:port → service, for probes and the cluster network. */
   private readonly sockets = new Map<string, Service>();
+  /** Pods held before their sandbox until their claims are bound: uid → cancels the retry. */
+  private readonly volumeWaiters = new Map<string, () => void>();
+  /** Cluster DNS and Service routing for containers (dns.ts clusterNetwork); none = no DNS server. */
+  network: ClusterNetwork | undefined;
 
   constructor(private readonly ctx: ControllerContext, options: KubeletOptions = {}) {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
-    this.runtime = options.runtime ?? builtinRuntime();
+    this.runtime = options.runtime ?? containerRuntime({ now: () => ctx.clock.now() });
     this.nodeAliveFn = options.nodeAlive;
     this.preloaded = (options.preloadedImages ?? []).map((i) => parseImageRef(i).full);
     this.events = new EventRecorder(ctx);
@@ -194,6 +221,13 @@ export class Kubelet implements Controller {
       // A node coming back to life resumes its pods.
       const rec = this.nodes.get(node.metadata?.name ?? '');
       if (rec !== undefined && ready(c.previous as Node | undefined) !== ready(node)) for (const uid of rec.pods) this.dirty.add(uid);
+      return this.dirty.size > 0;
+    }
+    if (c.gr.resource === 'persistentvolumeclaims') {
+      // A claim that changed may be what a waiting pod needs: try again now.
+      for (const uid of this.volumeWaiters.keys()) {
+        if (this.pods.get(uid)?.namespace === c.object.metadata?.namespace) this.dirty.add(uid);
+      }
       return this.dirty.size > 0;
     }
     if (c.gr.resource !== 'pods') return false;
@@ -312,6 +346,8 @@ export class Kubelet implements Controller {
   private forget(uid: string): void {
     const p = this.pods.get(uid);
     if (p === undefined) return;
+    this.volumeWaiters.get(uid)?.();
+    this.volumeWaiters.delete(uid);
     for (const c of [...p.init, ...p.app]) {
       this.stopProbes(c);
       if (c.process?.exitCode === undefined) c.process?.kill(9);
@@ -356,6 +392,7 @@ export class Kubelet implements Controller {
 
   private advance(p: PodRecord): void {
     if (!p.sandboxReady) {
+      if (!p.busy && !this.volumesReady(p)) return;
       if (!p.busy) {
         p.busy = true;
         this.later(p, this.timings.sandboxMs, 'sandbox', () => {
@@ -393,6 +430,34 @@ export class Kubelet implements Controller {
       if (p.busy) return;
     }
     if (this.isDone(p)) this.finish(p);
+  }
+
+  /**
+   * WaitForAttachAndMount: the sandbox starts only once every claim the pod mounts is
+   * Bound; until then FailedMount, retried after the pod worker's back-off or when a
+   * claim changes.
+   */
+  private volumesReady(p: PodRecord): boolean {
+    const waiting = this.volumeWaiters.get(p.uid);
+    const error = podVolumeError(this.ctx.store, p.pod);
+    if (error === undefined) {
+      waiting?.();
+      this.volumeWaiters.delete(p.uid);
+      return true;
+    }
+    // A claim change retries at once; the back-off timer only re-announces.
+    if (waiting === undefined) {
+      this.event(p, 'Warning', 'FailedMount', error);
+      const retry = (): void => {
+        if (this.pods.get(p.uid) !== p) return;
+        this.volumeWaiters.set(p.uid, this.ctx.clock.after(VOLUME_RETRY_MS, retry, { background: true, label: `kubelet ${p.namespace}/${p.name} volume wait` }));
+        const still = podVolumeError(this.ctx.store, p.pod);
+        if (still !== undefined) this.event(p, 'Warning', 'FailedMount', still);
+        else this.dirty.add(p.uid);
+      };
+      this.volumeWaiters.set(p.uid, this.ctx.clock.after(VOLUME_RETRY_MS, retry, { background: true, label: `kubelet ${p.namespace}/${p.name} volume wait` }));
+    }
+    return false;
   }
 
   /** Every container has stopped for good: the sandbox goes, the IP is freed. */
@@ -610,13 +675,25 @@ export class Kubelet implements Controller {
     const argv = containerArgv(image, c.spec.command?.map((a) => expandVars(a, env)), c.spec.args?.map((a) => expandVars(a, env)));
     const log = c.logs.current;
     const io: ProcessIO = {
-      stdout: (t) => log!.write('stdout', t, this.ctx.clock.now()),
-      stderr: (t) => log!.write('stderr', t, this.ctx.clock.now()),
+      stdout: (t) => {
+        log!.write('stdout', t, this.ctx.clock.now());
+        for (const a of c.attached ?? []) a.io.stdout(t);
+      },
+      stderr: (t) => {
+        log!.write('stderr', t, this.ctx.clock.now());
+        for (const a of c.attached ?? []) a.io.stderr(t);
+      },
     };
-    const handle = this.runtime.startProcess(argv, this.processEnv(p, c, env), io, this.ctx.clock);
+    // `stdin: true` keeps the main process's stdin open for `kubectl attach -i`.
+    const stdio = { ...(c.spec.stdin === true ? { stdin: true } : {}), ...(c.spec.tty === true ? { tty: true } : {}) };
+    const handle = this.runtime.startProcess(argv, { ...this.processEnv(p, c, env), ...stdio }, io, this.ctx.clock);
     c.process = handle;
     this.startProbes(p, c);
     handle.onExit((code) => {
+      for (const e of c.execs ?? []) e.kill(9);
+      c.execs?.clear();
+      for (const a of [...(c.attached ?? [])]) a.end();
+      c.attached?.clear();
       log!.close(this.ctx.clock.now());
       const finishedAt = this.ctx.clock.now();
       c.finishedAtMs = finishedAt;
@@ -660,6 +737,7 @@ export class Kubelet implements Controller {
       hostname: env.HOSTNAME ?? p.name,
       cwd: c.spec.workingDir ?? c.image?.workingDir ?? '/',
       namespace: p.namespace,
+      ...(this.network !== undefined ? { network: this.network } : {}),
       now: () => this.ctx.clock.now(),
       listen: (port, service) => {
         p.listeners.set(port, service);
@@ -787,11 +865,16 @@ export class Kubelet implements Controller {
     done(true, '');
   }
 
-  private exec(p: PodRecord, c: ContainerRecord, argv: string[], io?: ProcessIO): { handle: ProcessHandle; output: () => string } {
+  private exec(p: PodRecord, c: ContainerRecord, argv: string[], io?: ProcessIO, stdio: ExecStdio = {}): { handle: ProcessHandle; output: () => string } {
     let out = '';
     const sink: ProcessIO = io ?? { stdout: (t) => (out += t), stderr: (t) => (out += t) };
     const env = this.containerEnv(p, c);
-    const handle = this.runtime.startProcess(argv, this.processEnv(p, c, typeof env === 'string' ? {} : env), sink, this.ctx.clock);
+    const processEnv = { ...this.processEnv(p, c, typeof env === 'string' ? {} : env), ...(stdio.stdin === true ? { stdin: true } : {}), ...(stdio.tty === true ? { tty: true } : {}) };
+    const handle = this.runtime.startProcess(argv, processEnv, sink, this.ctx.clock);
+    if (handle.exitCode === undefined) {
+      (c.execs ??= new Set()).add(handle);
+      handle.onExit(() => c.execs?.delete(handle));
+    }
     return { handle, output: () => out };
   }
 
@@ -895,16 +978,73 @@ export class Kubelet implements Controller {
     }
     if (c.logs.current === undefined) {
       const reason = c.state.kind === 'waiting' ? c.state.reason : 'ContainerCreating';
-      throw badRequest(`container "${c.name}" in pod "${name}" is waiting to start: ${reason}`);
+      // K:pkg/kubelet/kubelet_pods.go validateContainerLogStatus words the two pull failures.
+      const why = reason === 'ErrImagePull' ? "image can't be pulled" : reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason;
+      throw badRequest(`container "${c.name}" in pod "${name}" is waiting to start: ${why}`);
     }
     return formatLogs(c.logs.current.lines, opts, this.ctx.clock.now());
   }
 
-  /** POST pods/exec: runs `argv` in a running container (kubectl exec). */
-  execInContainer(namespace: string, name: string, container: string | undefined, argv: string[], io: ProcessIO): ProcessHandle {
+  /**
+   * GET pods/log?follow=true: what getLogs gives, then each new line until the
+   * container instance exits (the kubelet follows the CRI log file until then).
+   * Returns the function that stops following (the client went away).
+   */
+  followLogs(namespace: string, name: string, container: string | undefined, opts: LogOptions, out: { write(text: string): void; end(): void }): () => void {
+    const text = this.getLogs(namespace, name, container, opts);
+    const { c } = this.container(namespace, name, container);
+    const log = opts.previous === true ? undefined : c.logs.current;
+    let budget = opts.limitBytes ?? Infinity;
+    const emit = (chunk: string): boolean => {
+      const part = chunk.length > budget ? chunk.slice(0, budget) : chunk;
+      budget -= part.length;
+      if (part !== '') out.write(part);
+      return budget > 0;
+    };
+    if (!emit(text) || log === undefined) {
+      out.end();
+      return () => undefined;
+    }
+    let stop: () => void = () => undefined;
+    stop = log.follow({
+      line: (l) => {
+        if (emit(formatLogs([l], { timestamps: opts.timestamps === true }, this.ctx.clock.now()))) return;
+        stop();
+        out.end();
+      },
+      end: () => out.end(),
+    });
+    return stop;
+  }
+
+  /** POST pods/exec: runs `argv` in a running container (kubectl exec; `-i` opens stdin, `-t` gives a TTY). */
+  execInContainer(namespace: string, name: string, container: string | undefined, argv: string[], io: ProcessIO, stdio: ExecStdio = {}): ProcessHandle {
     const { p, c } = this.container(namespace, name, container);
-    if (c.process === undefined || c.fs === undefined) throw badRequest(`container ${c.name} is not running`);
-    return this.exec(p, c, argv, io).handle;
+    // An instance that has exited is gone for exec even before the next relist reports it.
+    if (c.process === undefined || c.process.exitCode !== undefined || c.fs === undefined) throw badRequest(`container ${c.name} is not running`);
+    return this.exec(p, c, argv, io, stdio).handle;
+  }
+
+  /**
+   * POST pods/attach: the running main process's output from now on, and its
+   * stdin if the container keeps one open (`stdin: true`); with `stdinOnce`
+   * the first client to close stdin closes it for good.
+   */
+  attachToContainer(namespace: string, name: string, container: string | undefined, io: ProcessIO): ContainerAttachment {
+    const { c } = this.container(namespace, name, container);
+    const proc = c.process;
+    if (proc === undefined || proc.exitCode !== undefined) throw badRequest(`container ${c.name} is not running`);
+    const ended: Array<() => void> = [];
+    const entry = { io, end: () => { for (const l of ended.splice(0)) l(); } };
+    (c.attached ??= new Set()).add(entry);
+    return {
+      write: (data) => {
+        if (c.spec.stdin !== true || c.process !== proc) return;
+        if (data !== null || c.spec.stdinOnce === true) proc.write(data);
+      },
+      onEnd: (listener) => ended.push(listener),
+      detach: () => c.attached?.delete(entry),
+    };
   }
 
   /** A TCP/HTTP service listening at ip:port in the pod network, if any. */

@@ -13,23 +13,51 @@ export interface LogLine {
 /** Lines kept per instance; older ones are rotated away, as the kubelet's 10 MiB log files are. */
 const MAX_LINES = 10_000;
 
+/** Someone reading a log as it grows (`kubectl logs -f`). */
+export interface LogFollower {
+  line(line: LogLine): void;
+  /** The container instance exited: no more lines will come. */
+  end(): void;
+}
+
 export class ContainerLog {
   readonly lines: LogLine[] = [];
   private readonly partial = { stdout: '', stderr: '' };
+  private readonly followers = new Set<LogFollower>();
+  /** The instance has exited (its log file is complete). */
+  closed = false;
 
   write(stream: 'stdout' | 'stderr', text: string, at: number): void {
     const parts = (this.partial[stream] + text).split('\n');
     this.partial[stream] = parts.pop() ?? '';
-    for (const line of parts) this.lines.push({ at, stream, text: line });
+    for (const line of parts) this.push({ at, stream, text: line });
     if (this.lines.length > MAX_LINES * 1.25) this.lines.splice(0, this.lines.length - MAX_LINES);
   }
 
   /** Flushes an unterminated last line (the process exited). */
   close(at: number): void {
     for (const stream of ['stdout', 'stderr'] as const) {
-      if (this.partial[stream] !== '') this.lines.push({ at, stream, text: this.partial[stream] });
+      if (this.partial[stream] !== '') this.push({ at, stream, text: this.partial[stream] });
       this.partial[stream] = '';
     }
+    this.closed = true;
+    for (const f of [...this.followers]) f.end();
+    this.followers.clear();
+  }
+
+  /** Calls `follower` for each line written from now on; returns the unsubscribe. */
+  follow(follower: LogFollower): () => void {
+    if (this.closed) {
+      follower.end();
+      return () => undefined;
+    }
+    this.followers.add(follower);
+    return () => this.followers.delete(follower);
+  }
+
+  private push(line: LogLine): void {
+    this.lines.push(line);
+    for (const f of this.followers) f.line(line);
   }
 }
 

@@ -12,6 +12,9 @@ import { dflt, list, str, sub, type J } from '../json.ts';
 export const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 const PODS = { group: '', resource: 'pods' };
 
+/** How admission errors name an object whose name is not generated yet (extractResourceName). */
+const admissionName = (obj: KObject): string => obj.metadata?.name || obj.metadata?.generateName || 'Unknown';
+
 /** ServiceAccount admission: default SA, and the projected token volume in every container. */
 export function admitServiceAccount(pod: KObject, store: Store, random: SeededRandom): void {
   // Upstream leaves mirror pods alone: the kubelet would delete one whose spec
@@ -27,7 +30,7 @@ export function admitServiceAccount(pod: KObject, store: Store, random: SeededRa
   const accounts = store.list({ group: '', resource: 'serviceaccounts' }, { namespace }).items;
   const sa = accounts.find((a) => a.metadata?.name === saName);
   if (accounts.length > 0 && sa === undefined) {
-    throw forbidden(PODS, pod.metadata?.name ?? '', `error looking up service account ${namespace}/${saName}: serviceaccount "${saName}" not found`);
+    throw forbidden(PODS, admissionName(pod), `error looking up service account ${namespace}/${saName}: serviceaccount "${saName}" not found`);
   }
   const automount = spec.automountServiceAccountToken ?? (sa as J | undefined)?.automountServiceAccountToken ?? true;
   if (automount === false) return;
@@ -92,12 +95,12 @@ export function admitPriority(pod: KObject, store: Store): void {
     else if (pc !== undefined) {
       priority = typeof pc.value === 'number' ? pc.value : 0;
       if (typeof pc.preemptionPolicy === 'string') preemptionPolicy = pc.preemptionPolicy;
-    } else throw forbidden(PODS, pod.metadata?.name ?? '', `no PriorityClass with name ${className} was found`);
+    } else throw forbidden(PODS, admissionName(pod), `no PriorityClass with name ${className} was found`);
   }
   if (typeof spec.priority === 'number' && spec.priority !== priority) {
     throw forbidden(
       PODS,
-      pod.metadata?.name ?? '',
+      admissionName(pod),
       `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`,
     );
   }

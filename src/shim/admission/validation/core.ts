@@ -2,6 +2,7 @@
 // Namespace validation. K:pkg/apis/core/validation/validation.go,
 // K:pkg/apis/storage/validation/validation.go.
 import type { FieldError } from '../../errors.ts';
+import { compareQuantities } from '../../decode/quantity.ts';
 import { deepEqual } from '../../objects.ts';
 import { isQualifiedName, regexError } from '../../validation.ts';
 import { isObj, list, opt, str, type J } from '../json.ts';
@@ -83,8 +84,23 @@ export function validatePersistentVolumeClaim(obj: J, old: J | undefined): Field
     const req = opt(opt(spec, 'resources'), 'requests')?.storage;
     const oldReq = opt(opt(oldSpec, 'resources'), 'requests')?.storage;
     if (req !== oldReq && !bound) errs.push(fe.forbidden('spec', PVC_IMMUTABLE));
+    // RecoverVolumeExpansionFailure (on in 1.32): a request may come back down after a
+    // failed expansion, but never to or below what the volume already has.
+    const statusSize = opt(opt(old, 'status'), 'capacity')?.storage ?? '0';
+    if (req !== undefined && oldReq !== undefined && quantityCmp(req, oldReq) < 0 && quantityCmp(req, statusSize) <= 0) {
+      errs.push(fe.forbidden('spec.resources.requests.storage', 'field can not be less than status.capacity'));
+    }
   }
   return errs;
+}
+
+/** Quantity.Cmp; a malformed value (already reported) compares as equal. */
+function quantityCmp(a: unknown, b: unknown): number {
+  try {
+    return compareQuantities(String(a), String(b));
+  } catch {
+    return 0;
+  }
 }
 
 export function validatePersistentVolume(obj: J): FieldError[] {
@@ -95,7 +111,8 @@ export function validatePersistentVolume(obj: J): FieldError[] {
   const capacity = opt(spec, 'capacity');
   if (capacity === undefined || Object.keys(capacity).length === 0) errs.push(fe.required('spec.capacity'));
   else if (capacity.storage === undefined) errs.push(fe.notSupported('spec.capacity', Object.keys(capacity), ['storage']));
-  const sources = volumeSources(spec).filter((s) => s !== 'emptyDir');
+  // `local` exists only on PersistentVolumes.
+  const sources = [...volumeSources(spec), ...(isObj(spec.local) ? ['local'] : [])].filter((s) => s !== 'emptyDir');
   if (sources.length === 0) errs.push(fe.required('spec', 'must specify a volume type'));
   for (const extra of sources.slice(1)) errs.push(fe.forbidden(`spec.${extra}`, 'may not specify more than 1 volume type'));
   oneOf('spec.persistentVolumeReclaimPolicy', spec.persistentVolumeReclaimPolicy, ['Delete', 'Recycle', 'Retain'], errs, false);

@@ -34,7 +34,8 @@ function validateSelectorAndTemplate(spec: J, kindName: string, errs: ReprFieldE
     }
   }
   const podSpec = isObj(template.spec) ? template.spec : {};
-  errs.push(...validatePodSpec(podSpec, 'spec.template.spec'));
+  // kube-apiserver skips PodSpec validation for StatefulSets (volumeMounts may name volumeClaimTemplates).
+  if (kindName !== 'statefulset') errs.push(...validatePodSpec(podSpec, 'spec.template.spec'));
   if (requireAlways && podSpec.restartPolicy !== undefined && podSpec.restartPolicy !== 'Always') {
     errs.push(fe.notSupported('spec.template.spec.restartPolicy', podSpec.restartPolicy, ['Always']));
   }
@@ -121,7 +122,10 @@ export function validateStatefulSet(obj: J, old: J | undefined): FieldError[] {
   oneOf('spec.updateStrategy.type', strategy?.type, ['OnDelete', 'RollingUpdate'], errs);
   const ru = opt(strategy, 'rollingUpdate');
   if (strategy?.type === 'OnDelete' && ru !== undefined) {
-    errs.push(fe.invalid('spec.updateStrategy.rollingUpdate', ru, 'only allowed for updateStrategy \'RollingUpdate\''));
+    // Go prints the internal struct: `apps.RollingUpdateStatefulSetStrategy{Partition:0, MaxUnavailable:(*intstr.IntOrString)(nil)}`
+    // (a set maxUnavailable prints as a pointer address; any stands in for it).
+    const repr = `apps.RollingUpdateStatefulSetStrategy{Partition:${typeof ru.partition === 'number' ? ru.partition : 0}, MaxUnavailable:(*intstr.IntOrString)(${ru.maxUnavailable === undefined || ru.maxUnavailable === null ? 'nil' : '0xc000a2c3f0'})}`;
+    errs.push(invalidRepr('spec.updateStrategy.rollingUpdate', ru, repr, 'only allowed for updateStrategy \'RollingUpdate\''));
   }
   if (ru !== undefined) nonNegative('spec.updateStrategy.rollingUpdate.partition', ru.partition, errs);
   const retention = opt(spec, 'persistentVolumeClaimRetentionPolicy');

@@ -1,0 +1,146 @@
+/**
+ * Grading on the real shim, with the configmap-pod lab (it needs only what the
+ * simulator has today): scores, determinism, and hostile submissions graded
+ * as failing with a reason instead of crashing or hanging.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ApiTransport } from '../api/types.ts';
+import { parseLab } from '../schemas/load-lab.ts';
+import { evaluate } from './checks.ts';
+import { grade, type Submission } from './grade.ts';
+import { ClusterView } from './view.ts';
+import { freshShim } from './shim-backend.ts';
+import { ShimCommandRunner } from './shim-commands.ts';
+
+const lab = parseLab(readFileSync('labs/configmap-pod/lab.yaml', 'utf8'), 'labs/configmap-pod/lab.yaml');
+const solution = readFileSync('labs/configmap-pod/solution/app.yaml', 'utf8');
+
+async function gradeFiles(files: Record<string, string>, commands?: string) {
+  const submission: Submission = {
+    label: 'test',
+    manifests: Object.entries(files).map(([path, text]) => ({ path, text })),
+    ...(commands !== undefined ? { commands: { path: 'commands.sh', text: commands } } : {}),
+  };
+  const { client } = freshShim(lab);
+  return grade(client, lab, { submission }, { now: Date.now, commandBudgetMs: 5_000 });
+}
+
+describe('grade on the shim', () => {
+  it('scores each step and the total', async () => {
+    const r = await gradeFiles({ 'app.yaml': solution });
+    expect(r).toMatchObject({ passed: true, score: 3, maxScore: 3, problems: [], backend: 'shim' });
+    expect(r.steps.map((s) => [s.step, s.passed])).toEqual([[1, true], [2, true], [3, true]]);
+  });
+
+  it('gives the same verdict, word for word, every time', async () => {
+    const wrong = solution.replace('app: web\n  ports', 'app: nginx\n  ports');
+    const a = await gradeFiles({ 'app.yaml': wrong });
+    const b = await gradeFiles({ 'app.yaml': wrong });
+    expect(a.passed).toBe(false);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+
+  it('applies files in name order: the later file wins', async () => {
+    const staging = solution.replace('mode: production', 'mode: staging');
+    // Given out of order; b.yaml is applied after a.yaml.
+    expect((await gradeFiles({ 'b.yaml': solution, 'a.yaml': staging })).passed).toBe(true);
+    expect((await gradeFiles({ 'b.yaml': staging, 'a.yaml': solution })).steps[0]!.passed).toBe(false);
+  });
+
+  it('fails a submission with YAML errors, with the file, line and column', async () => {
+    const r = await gradeFiles({ 'app.yaml': solution, 'broken.yaml': 'kind: [Service\n' });
+    expect(r.passed).toBe(false);
+    expect(r.score).toBe(3);
+    expect(r.problems[0]).toMatch(/^broken\.yaml:\d+:\d+: /);
+  });
+
+  it('refuses objects for another namespace', async () => {
+    const r = await gradeFiles({ 'app.yaml': solution.replace('name: web-config\n', 'name: web-config\n  namespace: kube-system\n') });
+    expect(r.passed).toBe(false);
+    expect(r.problems).toContain("app.yaml#1: ConfigMap web-config: is for namespace kube-system; a submission may only create objects in the learner's namespace (default)");
+  });
+
+  it('runs only kubectl from commands.sh: nothing outside the cluster is touched', async () => {
+    const r = await gradeFiles({ 'app.yaml': solution }, 'rm -rf /\ncurl http://example.com | sh\nkubectl version --client\n');
+    expect(r.passed).toBe(false);
+    expect(r.problems).toEqual([
+      'commands.sh:1: `rm -rf /`: only kubectl lines run against the simulated cluster (bash: rm: command not found)',
+      'commands.sh:2: `curl http://example.com | sh`: only kubectl lines run against the simulated cluster (bash: curl: command not found)',
+    ]);
+  });
+
+  it('lets commands.sh read the submission\'s own files, and only those', async () => {
+    const r = await gradeFiles({ 'app.yaml': solution }, 'kubectl apply -f app.yaml\nkubectl apply -f .\nkubectl apply -f /etc/passwd\n');
+    expect(r.passed).toBe(true);
+    expect(r.notes).toHaveLength(1);
+    expect(r.notes[0]).toMatch(/^commands\.sh:3: `kubectl apply -f \/etc\/passwd` exited with 1: error: the path "\/etc\/passwd" does not exist/);
+  });
+
+  it('reports a command that exits non-zero as a note, as the terminal showed it', async () => {
+    const r = await gradeFiles({ 'app.yaml': solution }, 'kubectl frobnicate\n');
+    expect(r.passed).toBe(true);
+    expect(r.notes[0]).toMatch(/^commands\.sh:1: `kubectl frobnicate` exited with 1: error: unknown command "frobnicate" for "kubectl"/);
+  });
+
+  it('stops a command that never ends', async () => {
+    const hanging: ApiTransport = { request: () => new Promise(() => undefined), watch: () => ({ stop: () => undefined }) };
+    const runner = new ShimCommandRunner(hanging, { timer: (ms) => ({ done: new Promise((r) => setTimeout(r, Math.min(ms, 20))), cancel: () => undefined }) });
+    const r = await runner.run('kubectl version', { timeoutMs: 50 });
+    expect(r).toMatchObject({ exitCode: 130, note: 'stopped after 50 ms' });
+  });
+
+  it('builds the lab\'s topology and setup before the learner starts', async () => {
+    const topologyLab = parseLab(`
+id: topo
+title: Topology
+summary: s
+estimatedMinutes: 1
+topology:
+  workers: 3
+  zones: [zone-a, zone-b]
+  nodeLabels: { kind-worker3: { disk: ssd } }
+  storageClasses:
+    - { name: fast, volumeBindingMode: Immediate, reclaimPolicy: Retain, default: true }
+setup:
+  manifests: [setup/]
+  commands: ["kubectl label configmap seed stage=setup"]
+steps:
+  - title: Look around
+    instructions: Nothing to do.
+    checks:
+      - count: { apiVersion: v1, kind: Node, metadata: { labels: { topology.kubernetes.io/zone: zone-a } } }
+        expect: 2
+      - assert: { apiVersion: v1, kind: Node, metadata: { name: kind-worker3, labels: { disk: ssd, topology.kubernetes.io/zone: zone-a } } }
+      - assert:
+          apiVersion: storage.k8s.io/v1
+          kind: StorageClass
+          metadata: { name: fast, annotations: { storageclass.kubernetes.io/is-default-class: "true" } }
+          volumeBindingMode: Immediate
+          reclaimPolicy: Retain
+      - assert: { apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: { name: standard, annotations: { storageclass.kubernetes.io/is-default-class: "false" } } }
+      - assert: { apiVersion: v1, kind: ConfigMap, metadata: { name: seed, labels: { stage: setup } } }
+`, 'topo/lab.yaml');
+    const { client } = freshShim(topologyLab);
+    const r = await grade(client, topologyLab, { setupFiles: [{ path: 'setup/seed.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: seed}\n' }] });
+    expect(r.problems).toEqual([]);
+    expect(r.steps[0]!.checks.filter((c) => !c.passed)).toEqual([]);
+  });
+});
+
+describe('explanations from the simulator\'s controllers', () => {
+  it('says why a claim is Pending, in the PV controller\'s words', async () => {
+    const claim = (name: string, extra: Record<string, unknown> = {}) => ({
+      apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: 'default' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, ...extra },
+    });
+    const { client } = freshShim(lab);
+    await client.apply(claim('data-claim', { storageClassName: '' }));
+    await client.apply(claim('www-web-0'));
+    const bound = (name: string) => ({ kind: 'assert' as const, object: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name }, status: { phase: 'Bound' } } });
+    await client.settle!();
+    const view = new ClusterView(client);
+    expect((await evaluate(view, bound('data-claim'))).reasons).toEqual(['PVC data-claim is Pending: no persistent volumes available for this claim and no storage class is set']);
+    expect((await evaluate(view, bound('www-web-0'))).reasons).toEqual(['PVC www-web-0 is Pending: waiting for first consumer to be created before binding']);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Terminal lines against the shim, in-process: `kubectl …` runs our kubectl
+ * over the cluster's transport, as the browser terminal does. Until the
+ * terminal's shell can be borrowed, other programs are "not found" — so a
+ * submission's `commands.sh` can never reach anything outside the cluster.
+ */
+import type { ApiTransport } from '../api/types.ts';
+import type { CommandIO, FileSource } from '../kubectl/io.ts';
+import { kubectl } from '../kubectl/kubectl.ts';
+import { ShellSyntaxError, splitWords } from '../terminal/words.ts';
+import type { CommandResult, CommandRunner, RunOptions, TextFile } from './client.ts';
+
+/** Output beyond this is dropped (a runaway `kubectl logs -f` must not eat memory). */
+export const MAX_OUTPUT_CHARS = 1 << 20;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
+
+export interface ShimCommandOptions {
+  /**
+   * Resolves after `ms` of wall time: commands that never end by themselves
+   * (`kubectl get -w`, `logs -f`) are interrupted then, as Ctrl-C would.
+   * Default: the host's setTimeout (every host of the core has one).
+   */
+  timer?: Timer;
+  /** Run after every command, e.g. to let the cluster settle. */
+  after?: () => void;
+}
+
+export class ShimCommandRunner implements CommandRunner {
+  constructor(
+    private readonly transport: ApiTransport,
+    private readonly options: ShimCommandOptions = {},
+  ) {}
+
+  async run(line: string, opts: RunOptions = {}): Promise<CommandResult> {
+    let words: string[];
+    try {
+      words = splitWords(line);
+    } catch (error) {
+      if (!(error instanceof ShellSyntaxError)) throw error;
+      return { exitCode: 2, stdout: '', stderr: `bash: ${error.message}\n` };
+    }
+    if (words.length === 0) return { exitCode: 0, stdout: '', stderr: '' };
+    const [program, ...args] = words as [string, ...string[]];
+    if (program !== 'kubectl') {
+      return { exitCode: 127, stdout: '', stderr: `bash: ${program}: command not found\n`, note: 'only kubectl lines run against the simulated cluster' };
+    }
+    let stdout = '';
+    let stderr = '';
+    const cap = (have: string, more: string) => (have.length >= MAX_OUTPUT_CHARS ? have : (have + more).slice(0, MAX_OUTPUT_CHARS));
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    const timer = this.options.timer ?? hostTimer;
+    let timedOut = false;
+    const deadline = timer(timeoutMs);
+    let grace: ReturnType<Timer> | undefined;
+    const interrupted = deadline.done.then(() => { timedOut = true; });
+    const io: CommandIO = {
+      stdout: (t) => { stdout = cap(stdout, t); },
+      stderr: (t) => { stderr = cap(stderr, t); },
+      interrupted,
+    };
+    let exitCode: number;
+    try {
+      exitCode = await Promise.race([
+        kubectl(args, { io, transport: this.transport, files: fileSource(opts.files ?? []) }),
+        // A command that ignores the interrupt still ends for the grader.
+        interrupted.then(() => (grace = timer(1000)).done).then(() => 130),
+      ]);
+    } catch (error) {
+      exitCode = 1;
+      stderr += `error: ${(error as Error).message}\n`;
+    } finally {
+      deadline.cancel();
+      grace?.cancel();
+    }
+    this.options.after?.();
+    return { exitCode, stdout, stderr, ...(timedOut ? { note: `stopped after ${timeoutMs} ms` } : {}) };
+  }
+}
+
+/**
+ * A submission's files as kubectl's `-f` sees them, in a folder of their own:
+ * `web.yaml`, `./web.yaml` and `.` work; nothing outside them exists.
+ */
+export function fileSource(files: readonly TextFile[]): FileSource {
+  const clean = (p: string) => p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const byPath = new Map(files.map((f) => [clean(f.path), f.text]));
+  const dirs = new Set(['', '.', ...[...byPath.keys()].flatMap((p) => p.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/')))]);
+  return {
+    stat: async (p) => (byPath.has(clean(p)) ? 'file' : dirs.has(clean(p)) ? 'dir' : undefined),
+    read: async (p) => {
+      const text = byPath.get(clean(p));
+      if (text === undefined) throw new Error(`open ${p}: no such file or directory`);
+      return text;
+    },
+    list: async (p) => {
+      const dir = clean(p) === '.' ? '' : clean(p);
+      const prefix = dir === '' ? '' : `${dir}/`;
+      return [...new Set([...byPath.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length).split('/')[0]!))];
+    },
+  };
+}
+
+/** A cancellable wall-clock delay. */
+export type Timer = (ms: number) => { done: Promise<void>; cancel(): void };
+
+/** setTimeout exists in browsers, workers and Node; the core's tsconfig just does not type it. */
+export const hostTimer: Timer = (ms) => {
+  const host = globalThis as unknown as { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(t: unknown): void };
+  let handle: unknown;
+  const done = new Promise<void>((resolve) => { handle = host.setTimeout(resolve, ms); });
+  return { done, cancel: () => host.clearTimeout(handle) };
+};

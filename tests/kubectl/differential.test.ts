@@ -1,0 +1,622 @@
+/**
+ * The proof that our kubectl is kubectl: every command line below runs twice,
+ * once through the REAL kubectl 1.32 and once through ours (src/kubectl over
+ * the HTTP transport, as `statecraft kubectl` runs it), against twin clusters
+ * — two `statecraft serve` servers from the same seed whose virtual clocks
+ * move only when a write settles — so both see byte-identical state, ages
+ * included. stdout, stderr and the exit code must be identical. Cases where
+ * we deliberately differ, or have not caught up yet, are listed in
+ * `knownDifferences` with the reason, and are checked to still differ.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createShimApi, type InProcessTransport } from '../../src/api/index.ts';
+import type { ApiRequest } from '../../src/api/types.ts';
+import { runKubectl } from '../../src/cli/kubectl.ts';
+import { kubeconfigYaml } from '../../src/cli/serve.ts';
+import { createApiServer } from '../../src/server/http.ts';
+import { selfSignedCert } from '../../src/server/tls.ts';
+import { kubectlPath, type KubectlResult } from './harness.ts';
+
+const suite = kubectlPath || process.env.CI ? describe : describe.skip;
+
+interface Twin {
+  transport: InProcessTransport;
+  kubeconfig: string;
+  home: string;
+  /** Resolves when the next watch request arrives. */
+  nextWatch(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const TOKEN = 'differential-token';
+
+function settleCluster(t: InProcessTransport): void {
+  try {
+    t.cluster.settle({ maxVirtualMs: 10 * 60_000 });
+  } catch {
+    // Something that never settles (a crash loop) just runs for the bounded time.
+  }
+}
+
+async function startTwin(dir: string, name: string): Promise<Twin> {
+  const transport = createShimApi({ seed: 'differential' });
+  const cluster = transport.cluster;
+  const tls = await selfSignedCert('127.0.0.1');
+  let watchWaiters: (() => void)[] = [];
+  const api = transport.server;
+  const originalWatch = api.watch.bind(api);
+  api.watch = (req: ApiRequest, onEvent) => {
+    const handle = originalWatch(req, onEvent);
+    const waiters = watchWaiters;
+    watchWaiters = [];
+    for (const w of waiters) w();
+    return handle;
+  };
+  // DIFF_TRACE=file logs each twin's requests with its virtual time (to find where twins diverge).
+  const originalHandle = api.handle.bind(api);
+  api.handle = (req: ApiRequest) => {
+    if (process.env.DIFF_TRACE) appendFileSync(process.env.DIFF_TRACE, `${name} ${req.method} ${req.path} ${JSON.stringify(req.query ?? {})} t=${cluster.clock.now()}\n`);
+    return originalHandle(req);
+  };
+  // Time moves only when a request has to play out (a pod starting, a graceful
+  // delete), the same way in both twins, so ages match to the second.
+  const server = createApiServer({ cluster, api, token: TOKEN, tls, afterRequest: () => settleCluster(transport) });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const home = join(dir, `home-${name}`);
+  mkdirSync(home, { recursive: true });
+  const kubeconfig = join(dir, `kubeconfig-${name}`);
+  writeFileSync(kubeconfig, kubeconfigYaml(`https://127.0.0.1:${port}`, TOKEN, tls.cert));
+  return {
+    transport, kubeconfig, home,
+    nextWatch: () => new Promise<void>((resolve) => watchWaiters.push(resolve)),
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+interface Case {
+  /** The kubectl arguments. */
+  args: string[];
+  stdin?: string;
+  /** Files to write (relative to the work dir) before the case runs. */
+  files?: Record<string, string>;
+  /** For `get -w`: changes made through the API once the watch is open, then Ctrl-C. */
+  during?: (t: InProcessTransport) => void;
+  /** Run against the reference cluster's kubeconfig (client-only commands that print it). */
+  sameKubeconfig?: boolean;
+  /** Run ours as a separate process, `statecraft kubectl --kubeconfig FILE -- ARGS`. */
+  viaCli?: boolean;
+}
+
+/** Cases that differ, each with why; they are still run, and must still differ. */
+const knownDifferences: Record<string, string> = {
+  'kubectl explain svc.spec.ports':
+    "server: the shim's OpenAPI v3 gives int-or-string fields (targetPort) `type: [number, string]` where kube-apiserver "
+    + "has `allOf: [{$ref: IntOrString}]`; the real kubectl's explain template then fails (`error calling eq: incompatible "
+    + 'types for comparison`) while ours prints `<string>` as kubectl does against a real API server',
+  'kubectl get nodes -o go-template={{range .items}}{{.metadata.name}} {{end}}': 'not yet: Go templates (-o go-template, -o template) are not implemented; we print an error',
+  'kubectl explain deploy.spec.strategy --recursive': 'server: the same int-or-string schema (maxSurge, maxUnavailable) makes the real kubectl fail',
+  'kubectl get -h': 'deliberate: help texts are not reproduced; we point to the command reference instead',
+  'kubectl describe nodes': 'not yet: describe is issue 6 part 2; we say the command is not available',
+};
+
+const work = mkdtempSync(join(tmpdir(), 'statecraft-diff-'));
+const at = (p: string) => join(work, p);
+
+const CM = (data: string, name = 'settings') => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${name}
+data:
+${data}`;
+
+const POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels:
+    app: web
+    tier: frontend
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.27
+    ports:
+    - containerPort: 80
+`;
+
+const DEPLOY = (replicas: number, image: string, extra = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: ${image}
+        ports:
+        - containerPort: 80
+          name: http
+${extra}`;
+
+const STATEFUL = `# the StatefulSet Basics manifest
+apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+  labels:
+    app: nginx
+spec:
+  ports:
+  - port: 80
+    name: web
+  clusterIP: None
+  selector:
+    app: nginx
+---
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: "nginx"
+  replicas: 2
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.24
+        ports:
+        - containerPort: 80
+          name: web
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [ "ReadWriteOnce" ]
+      resources:
+        requests:
+          storage: 1Gi
+`;
+
+const LIST = `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: listed-a
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: listed-b
+  data:
+    enabled: yes
+    count: "3"
+`;
+
+const changes = new WeakMap<InProcessTransport, number>();
+const changeWatched = (t: InProcessTransport) => {
+  const n = (changes.get(t) ?? 0) + 1;
+  changes.set(t, n);
+  t.requestSync({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'watched-new' }, data: { a: 'b' } }) });
+  t.requestSync({ method: 'PATCH', path: '/api/v1/namespaces/default/configmaps/watched', headers: { 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ data: { k: `v${n + 1}` } }) });
+  t.requestSync({ method: 'DELETE', path: '/api/v1/namespaces/default/configmaps/watched-new' });
+};
+
+const readOnly: Case[] = [
+  // ---- get: the fresh cluster ----
+  { args: ['get', 'nodes'] },
+  { args: ['get', 'nodes', '-o', 'wide'] },
+  { args: ['get', 'no', '--show-labels'] },
+  { args: ['get', 'nodes', '-L', 'kubernetes.io/hostname,kubernetes.io/os'] },
+  { args: ['get', 'nodes', '--no-headers'] },
+  { args: ['get', 'namespaces'] },
+  { args: ['get', 'ns', 'default', 'kube-system'] },
+  { args: ['get', 'pods'] },
+  { args: ['get', 'pods', '-A'] },
+  { args: ['get', 'pods', '--all-namespaces', '-o', 'wide'] },
+  { args: ['-n', 'kube-system', 'get', 'po', '-l', 'k8s-app=kube-dns'] },
+  { args: ['get', 'pods', '-n', 'kube-system', '--field-selector', 'spec.nodeName=kind-worker'] },
+  { args: ['get', 'deploy,svc', '-A'] },
+  { args: ['get', 'all', '-A'] },
+  { args: ['get', 'all'] },
+  { args: ['get', 'all', '-n', 'kube-system', '--show-kind'] },
+  { args: ['get', 'Deployment.apps', '-n', 'kube-system'] },
+  { args: ['get', 'deployments.v1.apps', '-n', 'kube-system', 'coredns'] },
+  { args: ['get', 'storageclass'] },
+  { args: ['get', 'sc', 'standard', '-o', 'yaml'] },
+  { args: ['get', 'sc', 'standard', '-o', 'json'] },
+  { args: ['get', 'svc', '-o', 'yaml'] },
+  { args: ['get', 'svc', 'kubernetes', '-o', 'name'] },
+  { args: ['get', 'svc,ns', '-o', 'name'] },
+  { args: ['get', 'pods', '-o', 'yaml'] },
+  { args: ['get', 'pods', '-o', 'name'] },
+  { args: ['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}'] },
+  { args: ['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.status.addresses[0].address}{"\\n"}{end}'] },
+  { args: ['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.labels}'] },
+  { args: ['get', 'nodes', '-o', 'jsonpath-as-json={.items[*].metadata.name}'] },
+  { args: ['get', 'nodes', '-o', 'jsonpath={.items[?(@.metadata.name=="kind-worker")].status.nodeInfo.kubeletVersion}'] },
+  { args: ['get', 'nodes', '-o', 'jsonpath={.items[0].status.allocatable.cpu} {..podCIDR}'] },
+  { args: ['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name'] },
+  { args: ['get', 'nodes', '-o', 'jsonpath'] },
+  { args: ['get', 'nodes', '-o', 'custom-columns=NAME:.metadata.name,CIDR:.spec.podCIDR,TAINTS:.spec.taints[*].key'] },
+  { args: ['get', 'pods', '-n', 'kube-system', '-o', 'custom-columns=POD:metadata.name,NODE:{.spec.nodeName}', '--no-headers'] },
+  { args: ['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name'] },
+  { args: ['get', 'namespace', 'kube-system', '-o', 'yaml'] },
+  { args: ['get', 'ns/default', 'ns/kube-public'] },
+  { args: ['get', 'ns/default', 'sc/standard'] },
+  { args: ['get', 'events', '-A', '--field-selector', 'type=Warning'] },
+  { args: ['get', 'pods', '-A', '--sort-by=.spec.nodeName'] },
+  { args: ['get', 'pods', '-n', 'kube-system', '--sort-by', '{.metadata.name}', '-o', 'name'] },
+  { args: ['get', 'nodes', '--sort-by=.status.addresses[0].address', '-o', 'wide'] },
+  { args: ['get', 'pods', '-A', '--sort-by=.spec.bogus'] },
+  { args: ['get', 'endpoints,endpointslices', '-n', 'kube-system'] },
+  // ---- get: errors ----
+  { args: ['get'] },
+  { args: ['get', 'foo'] },
+  { args: ['get', 'pods', 'nope'] },
+  { args: ['get', 'pods', 'nope', 'nada'] },
+  { args: ['get', 'pods', 'nope', '--ignore-not-found'] },
+  { args: ['get', 'pods,svc', 'nope'] },
+  { args: ['get', 'pods', 'nope', '-o', 'yaml'] },
+  { args: ['get', 'pods', '--foo'] },
+  { args: ['get', 'pods', '-z'] },
+  { args: ['get', 'pods', '-n'] },
+  { args: ['get', 'pods', '-w=x'] },
+  { args: ['get', 'pods', '--chunk-size=x'] },
+  { args: ['get', 'pods', '-o', 'foo'] },
+  { args: ['get', 'pods', '-l', 'a in (b'] },
+  { args: ['get', 'pods', '--field-selector', 'spec.bogus=1'] },
+  { args: ['get', 'pods', 'pod/x'] },
+  { args: ['get', 'pods/x/y'] },
+  { args: ['get', 'pods', '-l', 'a=b', 'x'] },
+  { args: ['get', 'nodes', '--show-labels', '-o', 'yaml'] },
+  { args: ['get', 'pods.v1'] },
+  { args: ['get', 'pods', '--', '-l'] },
+  { args: ['get', 'po', '--=x'] },
+  { args: ['--foo', 'get', 'pods'] },
+  { args: ['frobnicate'] },
+  { args: ['gte', 'pods'] },
+  // ---- client-side commands ----
+  { args: ['version', '--client'] },
+  { args: ['version', '--client', '-o', 'json'] },
+  { args: ['version'] },
+  { args: ['version', '-o', 'yaml'] },
+  { args: ['version', '-o', 'foo'] },
+  { args: ['api-versions'] },
+  { args: ['api-resources'] },
+  { args: ['api-resources', '-o', 'wide'] },
+  { args: ['api-resources', '-o', 'name'] },
+  { args: ['api-resources', '--namespaced=false'] },
+  { args: ['api-resources', '--api-group=apps', '--verbs=list,watch', '--sort-by=kind'] },
+  { args: ['api-resources', '--categories=all', '--no-headers'] },
+  { args: ['api-resources', '-o', 'yaml'] },
+  { args: ['config', 'view'], sameKubeconfig: true },
+  { args: ['config', 'view', '-o', 'json'], sameKubeconfig: true },
+  { args: ['config', 'view', '--minify', '-o', 'jsonpath={.contexts[0].name}'], sameKubeconfig: true },
+  { args: ['config', 'get-contexts'], sameKubeconfig: true },
+  { args: ['config', 'current-context'], sameKubeconfig: true },
+  { args: ['config', 'frob'], sameKubeconfig: true },
+  // ---- not implemented yet (see knownDifferences) ----
+  { args: ['get', 'nodes', '-o', 'go-template={{range .items}}{{.metadata.name}} {{end}}'] },
+  { args: ['get', '-h'] },
+  { args: ['describe', 'nodes'] },
+  // ---- the same code as `statecraft kubectl` ----
+  { args: ['get', 'pods', '-A', '-o', 'wide'], viaCli: true },
+  { args: ['get', 'nodes', 'nope'], viaCli: true },
+  { args: ['config', 'view'], viaCli: true, sameKubeconfig: true },
+];
+
+const mutations: Case[] = [
+  // ---- apply ----
+  { args: ['apply', '-f', 'cm.yaml'], files: { 'cm.yaml': CM('  mode: fast\n') } },
+  { args: ['apply', '-f', 'cm.yaml'] },
+  { args: ['apply', '-f', 'cm.yaml'], files: { 'cm.yaml': CM('  mode: safe\n  retries: "3"\n  enabled: "true"\n  when: "2025-01-01"\n') } },
+  { args: ['get', 'configmap', 'settings', '-o', 'yaml'] },
+  { args: ['get', 'cm', 'settings', '-o', 'json'] },
+  { args: ['apply', '-f', 'cm.yaml', '-o', 'name'] },
+  { args: ['apply', '-f', 'cm.yaml', '-o', 'json'] },
+  { args: ['apply', '-f', 'deploy.yaml'], files: { 'deploy.yaml': DEPLOY(2, 'nginx:1.27') } },
+  { args: ['get', 'deploy,rs,pods', '-o', 'wide'] },
+  { args: ['get', 'all'] },
+  { args: ['apply', '-f', 'web.yaml'], files: { 'web.yaml': STATEFUL } },
+  { args: ['get', 'sts,svc,pvc'] },
+  { args: ['get', 'pods', '-l', 'app=nginx', '-o', 'wide'] },
+  { args: ['get', 'pvc', '-o', 'custom-columns=NAME:.metadata.name,VOLUME:.spec.volumeName,SIZE:.status.capacity.storage'] },
+  { args: ['get', 'pv'] },
+  { args: ['apply', '-f', 'web.yaml'] },
+  { args: ['apply', '-f', 'dir'], files: { 'dir/b.yaml': CM('  b: "1"\n', 'dir-b'), 'dir/a.yml': CM('  a: "1"\n', 'dir-a'), 'dir/notes.txt': 'not a manifest', 'dir/sub/c.yaml': CM('  c: "1"\n', 'dir-c') } },
+  { args: ['apply', '-R', '-f', 'dir'] },
+  { args: ['apply', '-f', 'list.yaml'], files: { 'list.yaml': LIST } },
+  { args: ['get', 'cm', 'listed-b', '-o', 'yaml'] },
+  { args: ['apply', '-f', '-'], stdin: CM('  from: stdin\n', 'piped') },
+  { args: ['apply', '-f', '-', '-o', 'yaml'], stdin: CM('  from: cli\n', 'piped-cli'), viaCli: true },
+  { args: ['apply', '-f', 'deploy.yaml'], files: { 'deploy.yaml': DEPLOY(3, 'nginx:1.28', '        env:\n        - name: MODE\n          value: blue\n') } },
+  { args: ['apply', '-f', 'deploy.yaml'], files: { 'deploy.yaml': DEPLOY(3, 'nginx:1.28') } },
+  { args: ['get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].env}{"|"}{.spec.replicas}{"|"}{.spec.template.spec.containers[0].image}'] },
+  { args: ['get', 'deploy', 'web', '-o', 'yaml'] },
+  { args: ['get', 'pods', '-o', 'wide', '--show-labels', '-L', 'app,pod-template-hash'] },
+  { args: ['get', 'rs', '--show-kind', '--no-headers'] },
+  { args: ['get', 'cm', '--sort-by=.metadata.name', '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}'] },
+  { args: ['get', 'events', '-o', 'custom-columns=REASON:.reason,OBJECT:.involvedObject.name', '--sort-by=.reason'] },
+  { args: ['apply', '-f', 'dry.yaml', '--dry-run=client'], files: { 'dry.yaml': CM('  x: "1"\n', 'dry') } },
+  { args: ['apply', '-f', 'dry.yaml', '--dry-run=server'] },
+  { args: ['apply', '-f', 'dry.yaml', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['apply', '-f', 'dry.yaml', '--dry-run=bogus'] },
+  { args: ['get', 'cm', 'dry'] },
+  { args: ['apply', '--server-side', '-f', 'ssa.yaml'], files: { 'ssa.yaml': CM('  ssa: "1"\n', 'ssa') } },
+  { args: ['apply', '-f', 'unknown-field.yaml'], files: { 'unknown-field.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\ndatta:\n  a: b\n' } },
+  { args: ['apply', '-f', 'bad-name.yaml'], files: { 'bad-name.yaml': CM('  a: b\n', 'Bad_Name') } },
+  { args: ['apply', '-f', 'no-kind.yaml'], files: { 'no-kind.yaml': 'apiVersion: v1\nmetadata:\n  name: x\n' } },
+  { args: ['apply', '-f', 'no-kind.yaml', '--validate=false'] },
+  { args: ['apply', '-f', 'wrong-version.yaml'], files: { 'wrong-version.yaml': 'apiVersion: apps/v2\nkind: Deployment\nmetadata:\n  name: x\n' } },
+  { args: ['apply', '-f', 'missing.yaml'] },
+  { args: ['apply'] },
+  { args: ['apply', '-f', 'cm.yaml', '--validate=bogus'] },
+  { args: ['apply', '-f', 'mixed.yaml'], files: { 'mixed.yaml': `${CM('  ok: "1"\n', 'mixed-ok')}---\napiVersion: apps/v2\nkind: Deployment\nmetadata:\n  name: x\n` } },
+  { args: ['apply', '-f', 'other-ns.yaml', '-n', 'kube-system'], files: { 'other-ns.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: elsewhere\n  namespace: default\n' } },
+  { args: ['apply', '-f', 'tricky.json'], files: { 'tricky.json': "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"tricky\", \"annotations\": {\"note\": \"<b>&amp;</b>  \"}, \"labels\": {\"app\": \"tricky\"}}, \"data\": {\"3\": \"3\", \"true\": \"true\", \"on\": \"on\", \"y\": \"y\", \"Yes\": \"Yes\", \"NO\": \"NO\", \"null\": \"null\", \"tilde\": \"~\", \"empty\": \"\", \"float\": \"1.5\", \"hex\": \"0x1F\", \"exp\": \"1e3\", \"octal\": \"0755\", \"eight\": \"08\", \"under\": \"1_000\", \"big\": \"99999999999999999999\", \"date\": \"2025-01-01\", \"stamp\": \"2025-01-01T10:00:00Z\", \"base60\": \"1:20\", \"plus\": \"+1\", \"dot5\": \".5\", \"dot\": \".\", \"nan\": \"nan\", \"dotnan\": \".nan\", \"neginf\": \"-.inf\", \"merge\": \"<<\", \"colon-space\": \"foo: bar\", \"colon\": \"a:b\", \"colon-end\": \"key:\", \"dash-space\": \"- x\", \"dash\": \"-\", \"dashword\": \"-x\", \"dashes\": \"---\", \"dots\": \"...\", \"hash\": \"#x\", \"space-hash\": \"a #b\", \"star\": \"*\", \"amp\": \"&x\", \"bang\": \"!x\", \"pipe\": \"|x\", \"gt\": \">x\", \"pct\": \"%x\", \"at\": \"@x\", \"tick\": \"`x\", \"q\": \"?x\", \"q-space\": \"? x\", \"brace\": \"{x}\", \"bracket\": \"[x]\", \"comma\": \",x\", \"quote1\": \"'q\", \"quote2\": \"\\\"q\", \"apos\": \"it's\", \"lead\": \" lead\", \"trail\": \"trail \", \"tab\": \"a\\tb\", \"multi\": \"line one\\nline two\", \"multi-nl\": \"x\\n\", \"multi-2nl\": \"x\\n\\n\", \"lead-nl\": \"\\nx\", \"lead-sp-nl\": \" x\\ny\", \"trail-sp-nl\": \"x \\ny\", \"unicode\": \"café ∑\", \"emoji\": \"smile 😀\", \"nbsp\": \"a b\", \"ctrl\": \"bell\\u0007\", \"backslash\": \"a\\\\b\", \"long\": \"This is a fairly long configuration value that goes on and on past the eighty column limit of the YAML emitter so it must fold.\", \"long-colon\": \"This: is a fairly long configuration value that goes on and on past the eighty column limit and is quoted.\", \"long-dq\": \"This\\tvalue has a tab and goes on and on past the eighty column limit so the double quoted writer must fold it too.\", \"longword\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\", \"json\": \"{\\\"a\\\":1,\\\"b\\\":[true,null]}\"}}" } },
+  { args: ['get', 'cm', 'tricky', '-o', 'yaml'] },
+  { args: ['get', 'cm', 'tricky', '-o', 'json'] },
+  { args: ['get', 'cm', 'tricky', '-o', 'jsonpath={.data.multi}|{.data.emoji}|{.metadata.annotations}'] },
+  { args: ['get', 'cm', 'tricky'] },
+  // ---- create ----
+  { args: ['create', '-f', 'pod.yaml'], files: { 'pod.yaml': POD } },
+  { args: ['create', '-f', 'pod.yaml'] },
+  { args: ['get', 'pod', 'web', '--show-labels'] },
+  { args: ['get', 'pod', 'web', '-o', 'jsonpath={.status.phase} {.spec.nodeName} {.status.conditions[?(@.type=="Ready")].status}'] },
+  { args: ['create', '-f', 'saved.yaml', '--save-config'], files: { 'saved.yaml': CM('  s: "1"\n', 'saved') } },
+  { args: ['get', 'cm', 'saved', '-o', 'jsonpath={.metadata.annotations}'] },
+  { args: ['create', '-f', 'dry.yaml', '--dry-run=client', '-o', 'json'] },
+  { args: ['create'] },
+  // ---- patch ----
+  { args: ['patch', 'cm', 'settings', '-p', '{"data":{"mode":"smp"}}'] },
+  { args: ['patch', 'cm', 'settings', '-p', '{"data":{"mode":"smp"}}'] },
+  { args: ['patch', 'cm', 'settings', '--type=merge', '-p', '{"data":{"retries":null}}'] },
+  { args: ['patch', 'cm', 'settings', '--type', 'json', '-p', '[{"op":"replace","path":"/data/mode","value":"json"}]'] },
+  { args: ['patch', 'configmap/settings', '-p', 'data:\n  yaml: "yes"\n'] },
+  { args: ['get', 'cm', 'settings', '-o', 'jsonpath={.data}'] },
+  { args: ['patch', 'deploy', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.29"}]}}}}'] },
+  { args: ['patch', 'deploy', 'web', '--type=merge', '-p', '{"spec":{"replicas":2}}', '-o', 'jsonpath={.spec.replicas}'] },
+  { args: ['patch', 'cm', 'settings', '--type=bogus', '-p', '{}'] },
+  { args: ['patch', 'cm', 'settings'] },
+  { args: ['patch', 'cm', 'nope', '-p', '{"data":{}}'] },
+  { args: ['patch', 'cm', 'settings', '--type=json', '-p', '[{"op":"remove","path":"/data/nope"}]'] },
+  // ---- label / annotate ----
+  { args: ['label', 'cm', 'settings', 'tier=config'] },
+  { args: ['label', 'cm', 'settings', 'tier=config'] },
+  { args: ['label', 'cm', 'settings', 'tier=other'] },
+  { args: ['label', 'cm', 'settings', 'tier=other', '--overwrite'] },
+  { args: ['get', 'cm', '-l', 'tier=other', '--show-labels'] },
+  { args: ['get', 'cm', '-l', 'tier in (config,other)', '-o', 'name'] },
+  { args: ['label', 'cm', 'settings', 'tier-'] },
+  { args: ['label', 'cm', 'settings', 'tier-'] },
+  { args: ['label', 'cm', 'settings', 'bad=va lue'] },
+  { args: ['label', 'cm', 'settings'] },
+  { args: ['label'] },
+  { args: ['label', 'pods', '--all', 'checked=yes'] },
+  { args: ['label', 'cm', '-l', 'app!=x', 'swept=true', '--dry-run=client'] },
+  { args: ['annotate', 'cm', 'settings', 'owner=ops', 'note=first draft'] },
+  { args: ['annotate', 'cm', 'settings', 'owner=dev'] },
+  { args: ['annotate', 'cm', 'settings', 'owner=dev', '--overwrite'] },
+  { args: ['annotate', 'cm', 'settings', 'owner-', 'note-'] },
+  { args: ['annotate', 'cm', 'settings'] },
+  { args: ['label', 'cm', 'settings', '--list'] },
+  { args: ['annotate', 'cm', 'settings', 'extra=1', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['label', 'cm', 'settings', 'x=y', '-o', 'json', '--dry-run=server'] },
+  { args: ['get', 'cm', 'settings', '-o', 'yaml'] },
+  // ---- scale ----
+  { args: ['scale', 'deploy', 'web', '--replicas=3'] },
+  { args: ['scale', 'deployment/web', '--replicas=1', '--current-replicas=3'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=2', '--current-replicas=5'] },
+  { args: ['scale', 'sts', 'web', '--replicas=3', '-o', 'name'] },
+  { args: ['get', 'pods', '-l', 'app=nginx'] },
+  { args: ['scale', 'deploy', 'nope', '--replicas=2'] },
+  { args: ['scale', 'cm', 'settings', '--replicas=2'] },
+  { args: ['scale', 'deploy', 'web'] },
+  { args: ['scale', 'deploy', 'web', '--replicas=-1'] },
+  { args: ['get', 'deploy', 'web'] },
+  // ---- replace ----
+  { args: ['replace', '-f', 'cm.yaml'], files: { 'cm.yaml': CM('  mode: replaced\n') } },
+  { args: ['replace', '-f', 'ghost.yaml'], files: { 'ghost.yaml': CM('  g: "1"\n', 'ghost') } },
+  { args: ['replace', '--force', '-f', 'saved.yaml'] },
+  { args: ['get', 'cm', 'settings', '-o', 'yaml'] },
+  // ---- watch ----
+  { args: ['apply', '-f', 'watched.yaml'], files: { 'watched.yaml': CM('  k: v1\n', 'watched') } },
+  { args: ['get', 'cm', '-w'], during: changeWatched },
+  { args: ['get', 'cm', 'watched', '-w'], during: changeWatched },
+  { args: ['get', 'cm', '-w', '--output-watch-events', '-l', 'app!=none'], during: changeWatched },
+  { args: ['get', 'cm', '-w', '-o', 'name'], during: changeWatched },
+  { args: ['get', 'cm', 'watched', '--watch-only'], during: changeWatched },
+  { args: ['get', 'cm,svc', '-w'] },
+  { args: ['get', 'pods', '-l', 'app=web', '-w'], during: (t) => {
+    t.requestSync({ method: 'PATCH', path: '/apis/apps/v1/namespaces/default/deployments/web/scale', headers: { 'content-type': 'application/merge-patch+json' }, body: '{"spec":{"replicas":4}}' });
+  } },
+  { args: ['get', 'deploy', 'web', '-w', '-o', 'wide'], during: (t) => {
+    t.requestSync({ method: 'PATCH', path: '/apis/apps/v1/namespaces/default/deployments/web/scale', headers: { 'content-type': 'application/merge-patch+json' }, body: '{"spec":{"replicas":2}}' });
+  } },
+  // ---- delete ----
+  { args: ['delete', 'cm', 'settings'] },
+  { args: ['delete', 'cm', 'settings'] },
+  { args: ['delete', 'cm', 'settings', '--ignore-not-found'] },
+  { args: ['delete', 'pod', 'web'] },
+  { args: ['delete', '-f', 'dir', '-R'] },
+  { args: ['delete', 'cm', '-l', 'nothing=here'] },
+  { args: ['delete', 'cm', 'listed-a', 'listed-b', '-o', 'name'] },
+  { args: ['delete', 'deploy', 'web', '--cascade=orphan'] },
+  { args: ['get', 'rs,pods', '-l', 'app=web'] },
+  { args: ['delete', 'rs', '-l', 'app=web', '--cascade=foreground'] },
+  { args: ['delete', 'pods', '-l', 'app=nginx', '--grace-period=0', '--force'] },
+  { args: ['get', 'pods'] },
+  { args: ['delete', '-f', 'web.yaml'] },
+  { args: ['delete', 'pvc', '--all', '--dry-run=server'] },
+  { args: ['delete', 'pvc', '--all'] },
+  { args: ['delete', 'cm', 'x', '--now', '--grace-period=3'] },
+  { args: ['delete', 'cm', 'mixed-ok', '--wait=false', '-n', 'default'] },
+  { args: ['delete', 'cm', 'piped', 'piped-cli', 'nope'] },
+  { args: ['delete', 'cm', 'x', '--cascade=bogus'] },
+  { args: ['delete', 'cm', 'x', '--force', '--grace-period=5'] },
+  { args: ['delete', 'sc', 'nope', '-n', 'default'] },
+  { args: ['delete'] },
+  { args: ['delete', 'pods'] },
+  { args: ['delete', 'cm', '--all', '-l', 'a=b'] },
+  { args: ['get', 'all'] },
+  // ---- explain ----
+  { args: ['explain', 'pods'] },
+  { args: ['explain', 'deploy.spec.replicas'] },
+  { args: ['explain', 'statefulset.spec.podManagementPolicy'] },
+  { args: ['explain', 'pvc.spec'] },
+  { args: ['explain', 'pods.spec.containers.resources', '--recursive'] },
+  { args: ['explain', 'svc.spec.ports'] },
+  { args: ['explain', 'pods.metadata.labels'] },
+  { args: ['explain', 'nodes.status.conditions'] },
+  { args: ['explain', 'pods.spec.bogus'] },
+  { args: ['explain', 'foo'] },
+  { args: ['explain'] },
+  { args: ['explain', 'svc', '--api-version=v2'] },
+  { args: ['explain', 'pods', '-o', 'foo'] },
+  { args: ['explain', 'deploy.spec.strategy', '--recursive'] },
+  { args: ['explain', 'cm', '--api-version=v1'] },
+  { args: ['explain', 'sts.spec.updateStrategy.rollingUpdate.partition'] },
+];
+
+const cases = [...readOnly, ...mutations];
+
+function caseName(c: Case): string {
+  return `kubectl ${c.args.join(' ')}`;
+}
+
+async function runReal(twin: Twin, c: Case, kubeconfig: string): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    const child = spawn(kubectlPath!, c.args, { argv0: 'kubectl', cwd: work, env: { PATH: process.env.PATH ?? '', HOME: twin.home, KUBECONFIG: kubeconfig } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
+    child.stdin.end(c.stdin ?? '');
+    if (c.during) {
+      void twin.nextWatch().then(async () => {
+        await delay(300);
+        c.during!(twin.transport);
+      settleCluster(twin.transport);
+        // Let the change play out (pods start…) while the watch streams it, in both twins alike.
+        settleCluster(twin.transport);
+        await delay(300);
+        child.kill('SIGINT');
+      });
+    }
+  });
+}
+
+const TSX = join(import.meta.dirname, '../../node_modules/.bin/tsx');
+const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
+
+function runCli(c: Case, kubeconfig: string): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    const child = spawn(TSX, [MAIN, 'kubectl', '--kubeconfig', kubeconfig, '--', ...c.args], { cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(c.stdin ?? '');
+  });
+}
+
+async function runOurs(twin: Twin, c: Case, kubeconfig: string): Promise<KubectlResult> {
+  if (c.viaCli) return runCli(c, kubeconfig);
+  let stdout = '';
+  let stderr = '';
+  let interrupt!: () => void;
+  const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+  if (c.during) {
+    void twin.nextWatch().then(async () => {
+      await delay(300);
+      c.during!(twin.transport);
+      settleCluster(twin.transport);
+      await delay(300);
+      interrupt();
+    });
+  }
+  const cwd = process.cwd();
+  process.chdir(work);
+  try {
+    const code = await runKubectl(c.args, {
+      kubeconfig,
+      env: { HOME: twin.home },
+      io: { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interrupted, stdin: async () => c.stdin ?? '' },
+    });
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+let reference: Twin;
+let ours: Twin;
+const tally = { identical: 0, knownDifferent: 0 };
+
+beforeAll(async () => {
+  reference = await startTwin(work, 'reference');
+  ours = await startTwin(work, 'ours');
+}, 30_000);
+afterAll(async () => {
+  await reference?.close();
+  await ours?.close();
+  console.log(`differential: ${tally.identical} identical, ${tally.knownDifferent} known differences, ${cases.length} cases`);
+});
+
+suite('our kubectl against the real kubectl, same cluster state', () => {
+  for (const c of cases) {
+    const name = caseName(c);
+    it(name, async () => {
+      for (const [path, text] of Object.entries(c.files ?? {})) {
+        mkdirSync(join(at(path), '..'), { recursive: true });
+        writeFileSync(at(path), text);
+      }
+      const expected = await runReal(reference, c, reference.kubeconfig);
+      const actual = await runOurs(ours, c, c.sameKubeconfig ? reference.kubeconfig : ours.kubeconfig);
+      // DIFF_DUMP=file keeps a transcript of what the real kubectl printed, for review.
+      if (process.env.DIFF_DUMP) appendFileSync(process.env.DIFF_DUMP, `$ ${name}\n${expected.stdout}${expected.stderr ? `[stderr]\n${expected.stderr}` : ''}[exit ${expected.code}]\n\n`);
+      if (name in knownDifferences) {
+        tally.knownDifferent++;
+        expect(actual, `${name} now matches; remove it from knownDifferences`).not.toEqual(expected);
+      } else {
+        expect(actual).toEqual(expected);
+        tally.identical++;
+      }
+    });
+  }
+});
