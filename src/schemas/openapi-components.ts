@@ -38,7 +38,7 @@ function convert(node: unknown, definition: string | undefined): unknown {
       const props: Json = {};
       const patchMeta = definition ? DEFINITIONS[definition] : undefined;
       for (const [prop, schema] of Object.entries(value as Json)) {
-        const converted = convert(schema, undefined) as Json;
+        const converted = intOrString(schema) ?? (convert(schema, undefined) as Json);
         const meta = patchMeta?.[prop];
         if (meta?.strategy) converted['x-kubernetes-patch-strategy'] = meta.strategy;
         if (meta?.mergeKey) converted['x-kubernetes-patch-merge-key'] = meta.mergeKey;
@@ -50,6 +50,20 @@ function convert(node: unknown, definition: string | undefined): unknown {
     }
   }
   return out;
+}
+
+const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
+
+/**
+ * kubernetes-types spells IntOrString as `number | string`; the API server refers to
+ * the IntOrString component, whose `int-or-string` format kubectl explain prints as
+ * `<IntOrString>` (and chokes on a type list).
+ */
+function intOrString(schema: unknown): Json | undefined {
+  const s = schema as Json | undefined;
+  const type = s?.type;
+  if (!Array.isArray(type) || type.length !== 2 || !type.includes('number') || !type.includes('string')) return undefined;
+  return { allOf: [{ $ref: `#/components/schemas/${INT_OR_STRING}` }], ...(s!.description !== undefined ? { description: s!.description } : {}) };
 }
 
 export interface OpenApiComponents {
@@ -66,6 +80,11 @@ export function toOpenApiComponents(jsonSchema: Json): OpenApiComponents {
     if (name.startsWith('top.')) continue;
     schemas[upstreamName(name)] = convert(def, name);
   }
+  schemas[INT_OR_STRING] = {
+    description: 'IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.',
+    format: 'int-or-string',
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
+  };
   for (const { apiVersion, kind, ref } of kinds) {
     const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') as [string, string] : ['', apiVersion];
     (schemas[upstreamName(ref)] as Json)['x-kubernetes-group-version-kind'] = [{ group, kind, version }];

@@ -95,12 +95,7 @@ interface Case {
 
 /** Cases that differ, each with why; they are still run, and must still differ. */
 const knownDifferences: Record<string, string> = {
-  'kubectl explain svc.spec.ports':
-    "server: the shim's OpenAPI v3 gives int-or-string fields (targetPort) `type: [number, string]` where kube-apiserver "
-    + "has `allOf: [{$ref: IntOrString}]`; the real kubectl's explain template then fails (`error calling eq: incompatible "
-    + 'types for comparison`) while ours prints `<string>` as kubectl does against a real API server',
   'kubectl get nodes -o go-template={{range .items}}{{.metadata.name}} {{end}}': 'not yet: Go templates (-o go-template, -o template) are not implemented; we print an error',
-  'kubectl explain deploy.spec.strategy --recursive': 'server: the same int-or-string schema (maxSurge, maxUnavailable) makes the real kubectl fail',
   'kubectl get -h': 'deliberate: help texts are not reproduced; we point to the command reference instead',
   'kubectl describe nodes': 'not yet: describe is issue 6 part 2; we say the command is not available',
 };
