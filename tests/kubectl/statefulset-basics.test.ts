@@ -136,9 +136,9 @@ async function pages(ordinals: number[]): Promise<string> {
 const pagesCommand = (ordinals: number[]): string => `$ for i in ${ordinals.join(' ')}; do kubectl exec -i -t "web-$i" -- curl http://localhost/; done\n`;
 
 /**
- * Whether a claim's data reaches the container that mounts it. The kubelet does not yet
- * mount volumes into containers (container/mounts.ts is not wired to it); until it does,
- * the data checks are skipped rather than recorded wrong.
+ * Whether a claim's data reached the container that mounts it (the kubelet mounts the
+ * pod's volumes through kubelet/volumes.ts); if it ever does not, the data checks are
+ * skipped rather than recorded wrong.
  */
 let volumesMounted: boolean | undefined;
 
@@ -195,10 +195,28 @@ function watchPods(): { stop(): Promise<string> } {
   };
 }
 
-/** Creation times of the set's pods, by name (for the ordering checks). */
+/** Creation times of the set's pods, by name (whole seconds: only for "at the same time"). */
 async function created(): Promise<Record<string, number>> {
   const r = await cluster.kubectl(['get', 'pods', '-l', 'app=nginx', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.metadata.creationTimestamp}{"\\n"}{end}']);
   return Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(' ')).map(([n, t]) => [n, Date.parse(t!)]));
+}
+
+/**
+ * Runs `action` under `kubectl get pods --watch -l app=nginx` and returns, for each pod,
+ * the position of the first row where it showed `status`: the order things happened in,
+ * which creation timestamps (whole seconds) cannot always tell apart.
+ */
+async function watchOrder(status: string, action: () => Promise<void>): Promise<Record<string, number>> {
+  await cluster.kubectl(['get', 'pods', '-l', 'app=nginx']);
+  const watch = watchPods();
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await action();
+  const rows = (await watch.stop()).trim().split('\n').slice(1).map((l) => l.split(/\s+/));
+  const order: Record<string, number> = {};
+  rows.forEach(([name, , phase], i) => {
+    if (phase === status && order[name!] === undefined) order[name!] = i;
+  });
+  return order;
 }
 
 suite('the StatefulSet Basics tutorial with the real kubectl', () => {
@@ -267,13 +285,14 @@ suite('the StatefulSet Basics tutorial with the real kubectl', () => {
 
   it('scales up in order and down from the top, keeping every claim', async () => {
     const parts: string[] = [];
-    parts.push(await run(['scale', 'sts', 'web', '--replicas=5']));
-    parts.push(await rolloutStatus());
-    await quiet(5);
-    const times = await created();
+    const order = await watchOrder('Pending', async () => {
+      parts.push(await run(['scale', 'sts', 'web', '--replicas=5']));
+      parts.push(await rolloutStatus());
+      await quiet(5);
+    });
     // OrderedReady: each new pod only after its predecessor was Running and Ready.
-    expect(times['web-2']!).toBeLessThan(times['web-3']!);
-    expect(times['web-3']!).toBeLessThan(times['web-4']!);
+    expect(order['web-2']!).toBeLessThan(order['web-3']!);
+    expect(order['web-3']!).toBeLessThan(order['web-4']!);
     parts.push(await run(['get', 'pods', '-l', 'app=nginx']));
     parts.push(await run(['patch', 'sts', 'web', '-p', '{"spec":{"replicas":3}}']));
     await quiet(3);
@@ -290,12 +309,13 @@ suite('the StatefulSet Basics tutorial with the real kubectl', () => {
   it('rolls out updates from the top, stages them with a partition, and rolls back', async () => {
     const parts: string[] = [];
     // RollingUpdate: web-2, then web-1, then web-0.
-    parts.push(await run(['patch', 'statefulset', 'web', '--type=json', '-p=[{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value":"registry.k8s.io/nginx-slim:0.24"}]']));
-    parts.push(await rolloutStatus());
-    await quiet(3);
-    const times = await created();
-    expect(times['web-2']!).toBeLessThan(times['web-1']!);
-    expect(times['web-1']!).toBeLessThan(times['web-0']!);
+    const order = await watchOrder('Terminating', async () => {
+      parts.push(await run(['patch', 'statefulset', 'web', '--type=json', '-p=[{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value":"registry.k8s.io/nginx-slim:0.24"}]']));
+      parts.push(await rolloutStatus());
+      await quiet(3);
+    });
+    expect(order['web-2']!).toBeLessThan(order['web-1']!);
+    expect(order['web-1']!).toBeLessThan(order['web-0']!);
     parts.push(await images([0, 1, 2]));
     parts.push(await run(['get', 'statefulset', 'web', '-o', 'jsonpath={.status}']));
 

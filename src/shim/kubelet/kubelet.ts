@@ -21,6 +21,7 @@ import { containerRuntime } from '../container/process.ts';
 import type { ContainerRuntime } from './runtime.ts';
 import { podStatus } from './status.ts';
 import { podVolumeError } from '../storage/kubelet-volumes.ts';
+import { VolumeData } from './volumes.ts';
 
 const PODS = CORE('pods');
 const NODES = CORE('nodes');
@@ -185,6 +186,8 @@ export class Kubelet implements Controller {
   private readonly volumeWaiters = new Map<string, () => void>();
   /** Cluster DNS and Service routing for containers (dns.ts clusterNetwork); none = no DNS server. */
   network: ClusterNetwork | undefined;
+  /** The bytes behind pods' volumes (PVs, node disks, emptyDirs). */
+  readonly volumes: VolumeData;
 
   constructor(private readonly ctx: ControllerContext, options: KubeletOptions = {}) {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
@@ -192,6 +195,7 @@ export class Kubelet implements Controller {
     this.nodeAliveFn = options.nodeAlive;
     this.preloaded = (options.preloadedImages ?? []).map((i) => parseImageRef(i).full);
     this.events = new EventRecorder(ctx);
+    this.volumes = new VolumeData(ctx.store, () => ctx.clock.now());
     for (const n of ctx.store.list(NODES).items) this.addNode(n as Node);
     for (const p of ctx.store.list(PODS).items) this.observePod(p as Pod, true);
   }
@@ -355,6 +359,7 @@ export class Kubelet implements Controller {
     for (const cancel of p.timers) cancel();
     this.closeSockets(p);
     this.releaseIP(p);
+    this.volumes.podRemoved(uid);
     this.pods.delete(uid);
     this.byName.delete(`${p.namespace}/${p.name}`);
     this.nodes.get(p.node)?.pods.delete(uid);
@@ -671,7 +676,10 @@ export class Kubelet implements Controller {
     c.started = c.probeState.startOk;
     c.ready = c.spec.readinessProbe === undefined && c.started;
     // The container's filesystem lives as long as the container instance.
-    c.fs = this.runtime.createFileSystem(image.files);
+    c.fs = this.runtime.createFileSystem(image.files, {
+      mounts: this.volumes.mounts({ pod: p.pod, uid: p.uid, node: p.node, env }, c.spec),
+      readOnlyRoot: c.spec.securityContext?.readOnlyRootFilesystem === true,
+    });
     const argv = containerArgv(image, c.spec.command?.map((a) => expandVars(a, env)), c.spec.args?.map((a) => expandVars(a, env)));
     const log = c.logs.current;
     const io: ProcessIO = {

@@ -5,6 +5,7 @@
 // K:pkg/kubelet/volumemanager/volume_manager.go (WaitForAttachAndMount).
 import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1';
 import type { Store } from '../store.ts';
+import { CORE } from '../controller.ts';
 import { ephemeralClaimError } from './ephemeral.ts';
 import { PVCS, podClaimNames } from './pv-helpers.ts';
 
@@ -24,7 +25,28 @@ export function podVolumeError(store: Store, pod: Pod): string | undefined {
     failed.push(volume);
     errors.push(`error processing PVC ${namespace}/${claim}: ${error}`);
   }
-  if (failed.length === 0) return undefined;
+  if (failed.length === 0) return projectionError(store, pod);
   const names = `[${failed.join(' ')}]`;
   return `Unable to attach or mount volumes: unmounted volumes=${names}, unattached volumes=[], failed to process volumes=${names}: ${errors.join('; ')}`;
+}
+
+/**
+ * MountVolume.SetUp of a configMap or secret volume fails while the object (or a key its
+ * `items` name) is missing and the volume is not `optional`.
+ * K:pkg/volume/configmap/configmap.go, K:pkg/volume/secret/secret.go (SetUpAt).
+ */
+function projectionError(store: Store, pod: Pod): string | undefined {
+  const namespace = pod.metadata?.namespace ?? '';
+  for (const v of pod.spec?.volumes ?? []) {
+    const src = v.configMap ?? v.secret;
+    if (src === undefined || src.optional === true) continue;
+    const kind = v.configMap !== undefined ? 'configmap' : 'secret';
+    const name = v.configMap?.name ?? v.secret?.secretName ?? '';
+    const obj = store.get(CORE(kind === 'configmap' ? 'configmaps' : 'secrets'), namespace, name);
+    const fail = (why: string): string => `MountVolume.SetUp failed for volume "${v.name}" : ${why}`;
+    if (obj === undefined) return fail(`${kind} "${name}" not found`);
+    const keys = { ...((obj.data ?? {}) as Record<string, string>), ...((obj.binaryData ?? {}) as Record<string, string>) };
+    for (const item of src.items ?? []) if (!(item.key in keys)) return fail(`${kind} references non-existent ${kind === 'configmap' ? 'config' : 'secret'} key: ${item.key}`);
+  }
+  return undefined;
 }

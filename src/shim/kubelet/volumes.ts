@@ -1,0 +1,230 @@
+// The bytes behind a Pod's volumes, per cluster. The kubelet asks for a container's
+// mounts when it creates the container's filesystem (container/mounts.ts does the rest):
+//  - a node's disk is one filesystem per node: `hostPath` volumes and hostPath/local PVs
+//    (local-path's `/var/local-path-provisioner/pvc-…`) are views of it, so a hostPath
+//    mount of the provisioner directory sees every claim's directory on that node;
+//  - any other PV (the replicated CSI class) owns a filesystem keyed by the PV's name,
+//    reachable from every node;
+//  - an emptyDir lives as long as its Pod (uid), shared by the Pod's containers;
+//  - configMap, secret, downwardAPI and projected volumes (the service-account token) are
+//    read-only projections built when the container is created.
+// The storage backends report wiped volumes through storage/volume-data.ts.
+import type { Container, KeyToPath, PersistentVolume, PersistentVolumeClaim, Pod, Volume, VolumeMount } from 'kubernetes-types/core/v1';
+import { CORE } from '../controller.ts';
+import { NODE_DISK_BYTES, type Mount } from '../container/mounts.ts';
+import type { FileSystem } from '../container/types.ts';
+import { MemoryFileSystem, normalizePath } from '../container/vfs.ts';
+import { parseQuantity } from '../scheduler.ts';
+import type { Store } from '../store.ts';
+import { PVCS, PVS } from '../storage/pv-helpers.ts';
+import { registerVolumeDataStore } from '../storage/volume-data.ts';
+
+/** kind's node memory (32863380Ki): what an unlimited tmpfs reports to `df`. */
+const TMPFS_BYTES = 32863380 * 1024;
+
+export interface PodVolumeContext {
+  pod: Pod;
+  uid: string;
+  node: string;
+  /** The container's environment, for `subPathExpr`. */
+  env?: Record<string, string>;
+}
+
+interface Source {
+  fs: FileSystem;
+  subRoot?: string;
+  readOnly?: boolean;
+  device?: string;
+  sizeBytes?: number;
+}
+
+export class VolumeData {
+  /** Node name → that node's disk. */
+  private readonly nodes = new Map<string, MemoryFileSystem>();
+  /** PV name → the data of a PV that is not on a node's disk. */
+  private readonly pvs = new Map<string, MemoryFileSystem>();
+  /** Pod uid → volume name → emptyDir. */
+  private readonly emptyDirs = new Map<string, Map<string, MemoryFileSystem>>();
+  readonly unregister: () => void;
+
+  constructor(private readonly store: Store, private readonly now: () => number) {
+    this.unregister = registerVolumeDataStore(store, { deleteVolume: (pv) => this.deleteVolume(pv) });
+  }
+
+  /** A node's disk (created on first use). */
+  nodeDisk(node: string): MemoryFileSystem {
+    let fs = this.nodes.get(node);
+    if (fs === undefined) this.nodes.set(node, (fs = new MemoryFileSystem({ now: this.now })));
+    return fs;
+  }
+
+  /** The mounts of `container`, in `volumeMounts` order. */
+  mounts(ctx: PodVolumeContext, container: Container): Mount[] {
+    const volumes = new Map((ctx.pod.spec?.volumes ?? []).map((v) => [v.name, v]));
+    const out: Mount[] = [];
+    for (const vm of container.volumeMounts ?? []) {
+      const volume = volumes.get(vm.name);
+      if (volume === undefined) continue;
+      const src = this.source(ctx, volume);
+      if (src === undefined) continue;
+      out.push(mountOf(vm, src, ctx.env ?? {}));
+    }
+    return out;
+  }
+
+  /** The Pod is gone: its emptyDirs go with it. */
+  podRemoved(uid: string): void {
+    this.emptyDirs.delete(uid);
+  }
+
+  /** The backend wiped `pv`'s storage (local-path's teardown, a CSI DeleteVolume). */
+  deleteVolume(pv: PersistentVolume): void {
+    this.pvs.delete(pv.metadata?.name ?? '');
+    const path = pv.spec?.hostPath?.path ?? pv.spec?.local?.path;
+    if (path === undefined) return;
+    for (const fs of this.nodes.values()) fs.rm(normalizePath(path), { recursive: true, force: true });
+  }
+
+  private source(ctx: PodVolumeContext, v: Volume): Source | undefined {
+    const namespace = ctx.pod.metadata?.namespace ?? 'default';
+    if (v.persistentVolumeClaim !== undefined || v.ephemeral !== undefined) {
+      const claim = v.persistentVolumeClaim?.claimName ?? `${ctx.pod.metadata?.name ?? ''}-${v.name}`;
+      const pvc = this.store.get(PVCS, namespace, claim) as PersistentVolumeClaim | undefined;
+      const pv = this.store.get(PVS, '', pvc?.spec?.volumeName ?? '') as PersistentVolume | undefined;
+      if (pv === undefined) return undefined;
+      const readOnly = v.persistentVolumeClaim?.readOnly === true;
+      const path = pv.spec?.hostPath?.path ?? pv.spec?.local?.path;
+      if (path !== undefined) return { fs: this.nodeDisk(ctx.node), subRoot: path, readOnly };
+      const name = pv.metadata?.name ?? '';
+      let fs = this.pvs.get(name);
+      if (fs === undefined) this.pvs.set(name, (fs = new MemoryFileSystem({ now: this.now })));
+      const size = parseQuantity(pv.spec?.capacity?.storage);
+      return { fs, readOnly, device: '/dev/sdb', ...(Number.isFinite(size) && size > 0 ? { sizeBytes: size } : {}) };
+    }
+    if (v.hostPath !== undefined) return { fs: this.nodeDisk(ctx.node), subRoot: v.hostPath.path };
+    if (v.emptyDir !== undefined) {
+      let dirs = this.emptyDirs.get(ctx.uid);
+      if (dirs === undefined) this.emptyDirs.set(ctx.uid, (dirs = new Map()));
+      let fs = dirs.get(v.name);
+      if (fs === undefined) dirs.set(v.name, (fs = new MemoryFileSystem({ now: this.now })));
+      if (v.emptyDir.medium !== 'Memory') return { fs };
+      const limit = parseQuantity(v.emptyDir.sizeLimit);
+      return { fs, device: 'tmpfs', sizeBytes: Number.isFinite(limit) && limit > 0 ? limit : TMPFS_BYTES };
+    }
+    const files: Record<string, string> = {};
+    if (v.configMap !== undefined) {
+      this.project(files, this.objectData('configmaps', namespace, v.configMap.name), v.configMap.items);
+      return this.projection(files, '/dev/sda1', NODE_DISK_BYTES);
+    }
+    if (v.secret !== undefined) {
+      this.project(files, this.objectData('secrets', namespace, v.secret.secretName), v.secret.items);
+      return this.projection(files, 'tmpfs', TMPFS_BYTES);
+    }
+    if (v.downwardAPI !== undefined) {
+      for (const item of v.downwardAPI.items ?? []) files[item.path] = fieldValue(ctx, item.fieldRef?.fieldPath);
+      return this.projection(files, '/dev/sda1', NODE_DISK_BYTES);
+    }
+    if (v.projected !== undefined) {
+      for (const s of v.projected.sources ?? []) {
+        if (s.serviceAccountToken !== undefined) files[s.serviceAccountToken.path] = serviceAccountToken(ctx);
+        if (s.configMap !== undefined) this.project(files, this.objectData('configmaps', namespace, s.configMap.name), s.configMap.items);
+        if (s.secret !== undefined) this.project(files, this.objectData('secrets', namespace, s.secret.name), s.secret.items);
+        for (const item of s.downwardAPI?.items ?? []) files[item.path] = fieldValue(ctx, item.fieldRef?.fieldPath);
+      }
+      return this.projection(files, 'tmpfs', TMPFS_BYTES);
+    }
+    return undefined;
+  }
+
+  private projection(files: Record<string, string>, device: string, sizeBytes: number): Source {
+    const abs = Object.fromEntries(Object.entries(files).map(([p, d]) => [normalizePath(`/${p}`), d]));
+    return { fs: new MemoryFileSystem({ now: this.now, files: abs }), readOnly: true, device, sizeBytes };
+  }
+
+  /** A ConfigMap's or Secret's keys, decoded; undefined when it does not exist. */
+  private objectData(kind: 'configmaps' | 'secrets', namespace: string, name: string | undefined): Record<string, string> | undefined {
+    const obj = this.store.get(CORE(kind), namespace, name ?? '');
+    if (obj === undefined) return undefined;
+    const data = { ...((obj.data ?? {}) as Record<string, string>) };
+    if (kind === 'secrets') for (const [k, val] of Object.entries(data)) data[k] = decodeBase64(val);
+    else for (const [k, val] of Object.entries((obj.binaryData ?? {}) as Record<string, string>)) data[k] = decodeBase64(val);
+    return data;
+  }
+
+  private project(files: Record<string, string>, data: Record<string, string> | undefined, items: KeyToPath[] | undefined): void {
+    if (data === undefined) return;
+    if (items === undefined) {
+      for (const [k, val] of Object.entries(data)) files[k] = val;
+      return;
+    }
+    for (const item of items) if (data[item.key] !== undefined) files[item.path] = data[item.key]!;
+  }
+}
+
+function mountOf(vm: VolumeMount, src: Source, env: Record<string, string>): Mount {
+  const sub = vm.subPathExpr !== undefined ? vm.subPathExpr.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (_, n: string) => env[n] ?? '') : vm.subPath;
+  const subRoot = [src.subRoot ?? '', sub ?? ''].filter((s) => s !== '').join('/');
+  return {
+    path: vm.mountPath,
+    fs: src.fs,
+    readOnly: vm.readOnly === true || src.readOnly === true,
+    ...(subRoot !== '' ? { subPath: normalizePath(`/${subRoot}`) } : {}),
+    ...(src.device !== undefined ? { device: src.device } : {}),
+    ...(src.sizeBytes !== undefined ? { sizeBytes: src.sizeBytes } : {}),
+  };
+}
+
+function fieldValue(ctx: PodVolumeContext, path: string | undefined): string {
+  const m = ctx.pod.metadata;
+  if (path === 'metadata.name') return m?.name ?? '';
+  if (path === 'metadata.namespace') return m?.namespace ?? 'default';
+  if (path === 'metadata.uid') return ctx.uid;
+  const map = path === 'metadata.labels' ? m?.labels : path === 'metadata.annotations' ? m?.annotations : undefined;
+  if (map !== undefined) return Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, val]) => `${k}="${val}"`).join('\n');
+  const one = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path ?? '');
+  if (one !== null) return (one[1] === 'labels' ? m?.labels : m?.annotations)?.[one[2]!] ?? '';
+  return '';
+}
+
+/** A bound service-account token's shape (header.payload.signature); deterministic per pod. */
+function serviceAccountToken(ctx: PodVolumeContext): string {
+  const ns = ctx.pod.metadata?.namespace ?? 'default';
+  const sa = ctx.pod.spec?.serviceAccountName ?? 'default';
+  const header = encodeBase64Url('{"alg":"RS256","kid":"statecraft"}');
+  const payload = encodeBase64Url(
+    JSON.stringify({ aud: ['https://kubernetes.default.svc.cluster.local'], iss: 'https://kubernetes.default.svc.cluster.local', 'kubernetes.io': { namespace: ns, pod: { name: ctx.pod.metadata?.name ?? '', uid: ctx.uid }, serviceaccount: { name: sa } }, sub: `system:serviceaccount:${ns}:${sa}` }),
+  );
+  return `${header}.${payload}.${encodeBase64Url(`signature:${ctx.uid}`)}`;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function encodeBase64Url(s: string): string {
+  const bytes = [...unescape(encodeURIComponent(s))].map((c) => c.charCodeAt(0));
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const chars = [(n >> 18) & 63, (n >> 12) & 63, (n >> 6) & 63, n & 63].map((x) => B64[x]!);
+    out += chars.slice(0, Math.min(4, bytes.length - i + 1)).join('');
+  }
+  return out.replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+function decodeBase64(s: string): string {
+  let bits = 0;
+  let value = 0;
+  const bytes: number[] = [];
+  for (const ch of s.replace(/[^A-Za-z0-9+/]/g, '')) {
+    value = (value << 6) | B64.indexOf(ch);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((value >> bits) & 0xff);
+    }
+  }
+  try {
+    return decodeURIComponent(bytes.map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''));
+  } catch {
+    return String.fromCharCode(...bytes);
+  }
+}
