@@ -12,7 +12,7 @@ import {
 } from '../shim/index.ts';
 import { aggregatedDiscovery, coreVersions, group, groupList, resourceList, wantsAggregatedDiscovery } from './discovery.ts';
 import { attachStream, execStream, isScheduled, pickContainer, type AttachHook, type ExecHook } from './exec.ts';
-import { bodyFormat, bodyText, checkAccept, decodeProtobufBody } from './negotiation.ts';
+import { bodyFormat, bodyJson, bodyText, checkAccept, decodeProtobufBody } from './negotiation.ts';
 import { parsePath, type ResourcePath } from './paths.ts';
 import { OPENAPI_V2_PROTOBUF, openApiV2Protobuf } from './openapi.ts';
 import { applyPatch } from './patch/index.ts';
@@ -240,7 +240,7 @@ export class ApiServer {
       checkKind(ctx.rt, obj);
       return this.decode(ctx, obj);
     }
-    const text = bodyText(ctx.req);
+    const text = bodyJson(ctx.req, into);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -340,7 +340,7 @@ export class ApiServer {
     if (ctx.req.body?.length && bodyFormat(ctx.req, options) === 'protobuf') body = decodeProtobufBody(ctx.req, options) as typeof body;
     else if (ctx.req.body) {
       try {
-        body = JSON.parse(bodyText(ctx.req)) as typeof body;
+        body = JSON.parse(bodyJson(ctx.req, options)) as typeof body;
       } catch {
         throw badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
       }

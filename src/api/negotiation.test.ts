@@ -83,3 +83,49 @@ describe('protobuf request bodies through the API', () => {
     }
   });
 });
+
+describe('YAML request bodies', () => {
+  const YAML = 'application/yaml';
+  const configMap = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  labels: &l {tier: db}
+  annotations: *l
+data:
+  mode: fast
+  retries: "3"
+`;
+
+  it('creates from YAML what the same object in JSON creates', () => {
+    const api = createShimApi();
+    const res = api.requestSync(post('/api/v1/namespaces/default/configmaps', configMap, YAML));
+    expect(res.status).toBe(201);
+    const cm = res.body as { metadata: { labels: Record<string, string>; annotations: Record<string, string> }; data: Record<string, string> };
+    expect(cm.data).toEqual({ mode: 'fast', retries: '3' });
+    expect(cm.metadata.annotations).toEqual({ tier: 'db' });
+  });
+
+  it('applies strict field validation to YAML as to JSON', () => {
+    const api = createShimApi();
+    const res = api.requestSync(post('/api/v1/namespaces/default/configmaps', `${configMap}  extra: x\ndatta: {}\n`, YAML));
+    expect(res.status).toBe(400);
+    expect((res.body as { message: string }).message).toBe('ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "datta"');
+  });
+
+  it('answers a YAML syntax error with a 400 naming the line', () => {
+    const api = createShimApi();
+    const res = api.requestSync(post('/api/v1/namespaces/default/configmaps', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [x\n', YAML));
+    expect(res.status).toBe(400);
+    expect((res.body as { message: string }).message).toMatch(/^the object provided is unrecognized \(must be of type ConfigMap\): error converting YAML to JSON: yaml: line \d+: .+ \(apiVersion: v1\nkind: ConfigMap \.\.\.\)$/);
+  });
+
+  it('refuses an alias bomb instead of expanding it', () => {
+    const api = createShimApi();
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const res = api.requestSync(post('/api/v1/namespaces/default/configmaps', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\n${lines.join('\n')}\n`, YAML));
+    expect(res.status).toBe(400);
+    expect((res.body as { message: string }).message).toMatch(/error converting YAML to JSON/);
+  });
+});

@@ -5,6 +5,7 @@
  * Responses are always JSON: client-go lists JSON after protobuf in its Accept
  * header and decodes whatever content type the answer declares.
  */
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { badRequest, StatusError } from '../shim/index.ts';
 import { decodeProtobuf, hasProtobuf, ProtobufError, PROTOBUF_MEDIA_TYPE, type GroupVersionKind } from './protobuf/index.ts';
 import { statusBody } from './status.ts';
@@ -23,13 +24,14 @@ function supported(into: GroupVersionKind): string[] {
 
 /**
  * How to read a create/update body for an endpoint expecting `into`: `protobuf`,
- * or `text` (JSON or YAML). Any other content type is a 415.
+ * `yaml`, or `json`. Any other content type is a 415.
  */
-export function bodyFormat(req: ApiRequest, into: GroupVersionKind): 'text' | 'protobuf' {
+export function bodyFormat(req: ApiRequest, into: GroupVersionKind): 'json' | 'yaml' | 'protobuf' {
   const type = mediaType(req.headers?.['content-type'] ?? 'application/json');
   const accepted = supported(into);
   if (type === PROTOBUF_MEDIA_TYPE && accepted.includes(type)) return 'protobuf';
-  if (type === 'application/json' || type === 'application/yaml' || type === '*/*') return 'text';
+  if (type === 'application/yaml') return 'yaml';
+  if (type === 'application/json' || type === '*/*') return 'json';
   throw new StatusError({
     ...statusBody(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`),
   });
@@ -50,6 +52,29 @@ export function decodeProtobufBody(req: ApiRequest, into: GroupVersionKind): Rec
 export function bodyText(req: ApiRequest): string {
   const body = req.body ?? '';
   return typeof body === 'string' ? body : new TextDecoder().decode(body);
+}
+
+/** Aliases a YAML body may expand, as the YAML decoder's limit against alias bombs. */
+const MAX_YAML_ALIASES = 100;
+
+/**
+ * A JSON or YAML body as JSON text. The API server turns YAML into JSON before it
+ * looks for apiVersion and kind, so a YAML syntax error is "unrecognized".
+ * K:staging/src/k8s.io/apimachinery/pkg/runtime/serializer/json/json.go (Decode with
+ * Yaml), K:staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go (transformDecodeError)
+ */
+export function bodyJson(req: ApiRequest, into: GroupVersionKind): string {
+  const text = bodyText(req);
+  if (bodyFormat(req, into) !== 'yaml') return text;
+  try {
+    // An empty document is JSON null, as sigs.k8s.io/yaml converts it.
+    return JSON.stringify(parseYaml(text, { maxAliasCount: MAX_YAML_ALIASES, uniqueKeys: false }) ?? null);
+  } catch (error) {
+    const line = error instanceof YAMLParseError ? error.linePos?.[0].line : undefined;
+    const why = (error as Error).message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const summary = text.length > 30 ? `${text.slice(0, 30)} ...` : text;
+    throw badRequest(`the object provided is unrecognized (must be of type ${into.kind}): error converting YAML to JSON: yaml: ${line !== undefined ? `line ${line}: ` : ''}${why[0]!.toLowerCase()}${why.slice(1)} (${summary})`);
+  }
 }
 
 /**

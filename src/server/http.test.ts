@@ -188,3 +188,25 @@ describe('kubectl logs -f over chunked HTTP', () => {
     expect(JSON.parse(r.chunks.join(''))).toMatchObject({ message: 'container zz is not valid for pod done' });
   });
 });
+
+describe('a watch whose client goes away', () => {
+  it('stops the watch in the store, many times over', async () => {
+    const before = cluster.store.watcherCount();
+    for (let i = 0; i < 20; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const req = httpsRequest({ host: '127.0.0.1', port, path: '/api/v1/namespaces/default/configmaps?watch=true', rejectUnauthorized: false, headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
+          expect(res.statusCode).toBe(200);
+          res.once('data', () => {
+            expect(cluster.store.watcherCount()).toBe(before + 1);
+            // A client killed mid-watch: the socket closes without an orderly end.
+            req.destroy();
+          });
+          res.on('close', () => resolve());
+        });
+        req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
+        req.end();
+      });
+    }
+    await expect.poll(() => cluster.store.watcherCount()).toBe(before);
+  });
+});

@@ -198,6 +198,13 @@ export class Store {
     };
   }
 
+  /** Open watches (a client that goes away must not leave one behind). */
+  watcherCount(): number {
+    let n = 0;
+    for (const set of this.watchers.values()) n += set.size;
+    return n;
+  }
+
   /** Logged changes after `rv`; 410 Expired when the log no longer reaches back that far. */
   changesSince(rv: number): Change[] {
     if (!Number.isInteger(rv) || rv < 0) throw resourceExpired(`invalid resource version: ${rv}`);
