@@ -9,6 +9,7 @@ import { isStatusError } from './errors.ts';
 import { deepClone, deepEqual, type KObject } from './objects.ts';
 import { NAMESPACE_FINALIZER } from './strategy.ts';
 import type { Change } from './store.ts';
+import { encodeBase64 } from './base64.ts';
 
 const NAMESPACES = CORE('namespaces');
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
@@ -130,18 +131,8 @@ function ignoreGone(fn: () => unknown): void {
 
 /** A PEM-shaped CA bundle; its bytes are random but stable for a seed. */
 function fakeCertificate(hex: string): string {
-  const b64 = base64(hex);
+  const b64 = encodeBase64(new Uint8Array((hex.match(/../g) ?? []).map((h) => parseInt(h, 16))));
   const lines = b64.match(/.{1,64}/g) ?? [];
   return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
-function base64(hex: string): string {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const bytes = hex.match(/../g)?.map((h) => parseInt(h, 16)) ?? [];
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out += abc[(n >> 18) & 63]! + abc[(n >> 12) & 63]! + (i + 1 < bytes.length ? abc[(n >> 6) & 63]! : '=') + (i + 2 < bytes.length ? abc[n & 63]! : '=');
-  }
-  return out;
-}

@@ -18,6 +18,7 @@ import { parseQuantity } from '../scheduler.ts';
 import type { Store } from '../store.ts';
 import { PVCS, PVS } from '../storage/pv-helpers.ts';
 import { registerVolumeDataStore } from '../storage/volume-data.ts';
+import { decodeBase64, encodeBase64 } from '../base64.ts';
 
 /** kind's node memory (32863380Ki): what an unlimited tmpfs reports to `df`. */
 const TMPFS_BYTES = 32863380 * 1024;
@@ -186,45 +187,16 @@ function fieldValue(ctx: PodVolumeContext, path: string | undefined): string {
   return '';
 }
 
+const TOKEN_HEADER = encodeBase64('{"alg":"RS256","kid":"statecraft"}', { url: true });
+
 /** A bound service-account token's shape (header.payload.signature); deterministic per pod. */
 function serviceAccountToken(ctx: PodVolumeContext): string {
   const ns = ctx.pod.metadata?.namespace ?? 'default';
   const sa = ctx.pod.spec?.serviceAccountName ?? 'default';
-  const header = encodeBase64Url('{"alg":"RS256","kid":"statecraft"}');
-  const payload = encodeBase64Url(
+  const payload = encodeBase64(
     JSON.stringify({ aud: ['https://kubernetes.default.svc.cluster.local'], iss: 'https://kubernetes.default.svc.cluster.local', 'kubernetes.io': { namespace: ns, pod: { name: ctx.pod.metadata?.name ?? '', uid: ctx.uid }, serviceaccount: { name: sa } }, sub: `system:serviceaccount:${ns}:${sa}` }),
+    { url: true },
   );
-  return `${header}.${payload}.${encodeBase64Url(`signature:${ctx.uid}`)}`;
+  return `${TOKEN_HEADER}.${payload}.${encodeBase64(`signature:${ctx.uid}`, { url: true })}`;
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-function encodeBase64Url(s: string): string {
-  const bytes = [...unescape(encodeURIComponent(s))].map((c) => c.charCodeAt(0));
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    const chars = [(n >> 18) & 63, (n >> 12) & 63, (n >> 6) & 63, n & 63].map((x) => B64[x]!);
-    out += chars.slice(0, Math.min(4, bytes.length - i + 1)).join('');
-  }
-  return out.replace(/\+/g, '-').replace(/\//g, '_');
-}
-
-function decodeBase64(s: string): string {
-  let bits = 0;
-  let value = 0;
-  const bytes: number[] = [];
-  for (const ch of s.replace(/[^A-Za-z0-9+/]/g, '')) {
-    value = (value << 6) | B64.indexOf(ch);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((value >> bits) & 0xff);
-    }
-  }
-  try {
-    return decodeURIComponent(bytes.map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''));
-  } catch {
-    return String.fromCharCode(...bytes);
-  }
-}
