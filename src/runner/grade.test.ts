@@ -128,6 +128,20 @@ steps:
   });
 });
 
+describe('commands that wait', () => {
+  it('finish on the cluster\'s virtual clock, not the wall clock', async () => {
+    const { client, transport } = freshShim(lab);
+    await client.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'stubborn', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', command: ['sh', '-c', 'trap "" TERM; sleep 3600'] }] } });
+    await client.settle!();
+    const started = transport.cluster.clock.now();
+    // PID 1 ignores SIGTERM: the delete waits out the whole 30 s grace period.
+    const r = await client.run('kubectl delete pod stubborn');
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'pod "stubborn" deleted\n' });
+    expect(r.note).toBeUndefined();
+    expect(transport.cluster.clock.now() - started).toBeGreaterThanOrEqual(29_000);
+  });
+});
+
 describe('explanations from the simulator\'s controllers', () => {
   it('says why a claim is Pending, in the PV controller\'s words', async () => {
     const claim = (name: string, extra: Record<string, unknown> = {}) => ({

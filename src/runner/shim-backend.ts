@@ -27,7 +27,17 @@ export interface ShimBackendOptions {
 
 export function freshShim(lab: Lab, options: ShimBackendOptions = {}): { transport: InProcessTransport; client: TransportClusterClient } {
   const transport = createShimApi({ topology: shimTopology(lab.topology), seed: options.seed ?? lab.id });
-  const commands = new ShimCommandRunner(transport, options.timer ? { timer: options.timer } : {});
+  const cluster = transport.cluster;
+  const commands = new ShimCommandRunner(transport, {
+    ...(options.timer ? { timer: options.timer } : {}),
+    now: () => cluster.clock.now(),
+    advance: (limit) => {
+      const next = cluster.clock.nextTimerAt(true);
+      if (next === undefined || next > limit) return false;
+      cluster.runUntil(next);
+      return true;
+    },
+  });
   return { transport, client: shimClient(transport, commands) };
 }
 
