@@ -97,6 +97,17 @@ describe('volume data', () => {
     expect(sh(c, k, 'a', 'cat /var/run/secrets/kubernetes.io/serviceaccount/namespace; echo; ls /var/run/secrets/kubernetes.io/serviceaccount').out).toBe('default\nca.crt\nnamespace\ntoken\n');
   });
 
+  it('configMap volumes follow their ConfigMap within a sync period, except subPath files', () => {
+    const { c, k } = cluster();
+    const cms = CORE('configmaps');
+    c.registry.create(cms, { metadata: { name: 'conf', namespace: 'default' }, data: { mode: 'slow', level: '1' } });
+    podWith(c, 'p', [{ name: 'conf', configMap: { name: 'conf' } }], [{ name: 'conf', mountPath: '/etc/conf' }, { name: 'conf', mountPath: '/etc/mode', subPath: 'mode' }]);
+    const cm = c.store.get(cms, 'default', 'conf')!;
+    c.registry.update(cms, { ...cm, data: { mode: 'fast', extra: 'x' } });
+    c.runUntil(c.clock.now() + 61_000);
+    expect(sh(c, k, 'p', 'cat /etc/conf/mode; echo; ls /etc/conf; cat /etc/mode')).toEqual({ out: 'fast\nextra\nmode\nslow', code: 0 });
+  });
+
   it('a PV with reclaim Delete loses its data when its claim is deleted; Retain keeps it', () => {
     const { c, k } = cluster();
     const nodes: Record<string, string> = {};

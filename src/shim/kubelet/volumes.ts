@@ -16,6 +16,7 @@ import type { FileSystem } from '../container/types.ts';
 import { MemoryFileSystem, normalizePath } from '../container/vfs.ts';
 import { parseQuantity } from '../scheduler.ts';
 import type { Store } from '../store.ts';
+import type { KObject } from '../objects.ts';
 import { PVCS, PVS } from '../storage/pv-helpers.ts';
 import { registerVolumeDataStore } from '../storage/volume-data.ts';
 import { decodeBase64, encodeBase64 } from '../base64.ts';
@@ -37,6 +38,7 @@ interface Source {
   readOnly?: boolean;
   device?: string;
   sizeBytes?: number;
+  refresh?: Omit<Projection, 'fs'>;
 }
 
 export class VolumeData {
@@ -46,10 +48,27 @@ export class VolumeData {
   private readonly pvs = new Map<string, MemoryFileSystem>();
   /** Pod uid → volume name → emptyDir. */
   private readonly emptyDirs = new Map<string, Map<string, MemoryFileSystem>>();
+  /** Pod uid → `container/volume` → a live configMap, secret or projected volume. */
+  private readonly projections = new Map<string, Map<string, Projection>>();
   readonly unregister: () => void;
 
-  constructor(private readonly store: Store, private readonly now: () => number) {
-    this.unregister = registerVolumeDataStore(store, { deleteVolume: (pv) => this.deleteVolume(pv) });
+  /**
+   * `schedule(delayMs, fn)` runs `fn` later on the cluster's clock; without it, volumes
+   * follow their ConfigMaps and Secrets at once.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number,
+    private readonly schedule: (delayMs: number, fn: () => void) => void = (_, fn) => fn(),
+  ) {
+    const unregister = registerVolumeDataStore(store, { deleteVolume: (pv) => this.deleteVolume(pv) });
+    const unsubscribe = store.subscribe((c) => {
+      if (c.gr.group === '' && (c.gr.resource === 'configmaps' || c.gr.resource === 'secrets')) this.sourceChanged(c.gr.resource, c.object);
+    });
+    this.unregister = () => {
+      unregister();
+      unsubscribe();
+    };
   }
 
   /** A node's disk (created on first use). */
@@ -68,6 +87,12 @@ export class VolumeData {
       if (volume === undefined) continue;
       const src = this.source(ctx, volume);
       if (src === undefined) continue;
+      // Files mounted by subPath are copied once: the kubelet never updates them.
+      if (src.refresh !== undefined && vm.subPath === undefined && vm.subPathExpr === undefined) {
+        let live = this.projections.get(ctx.uid);
+        if (live === undefined) this.projections.set(ctx.uid, (live = new Map()));
+        live.set(`${container.name}/${volume.name}`, { fs: src.fs as MemoryFileSystem, ...src.refresh });
+      }
       out.push(mountOf(vm, src, ctx.env ?? {}));
     }
     return out;
@@ -76,6 +101,30 @@ export class VolumeData {
   /** The Pod is gone: its emptyDirs go with it. */
   podRemoved(uid: string): void {
     this.emptyDirs.delete(uid);
+    this.projections.delete(uid);
+  }
+
+  /**
+   * A ConfigMap or Secret changed: the volumes that project it get the new keys at the
+   * kubelet's next periodic sync of their Pod (every minute), as upstream's
+   * AtomicWriter swaps the `..data` directory.
+   * K:pkg/kubelet/kubelet.go (syncFrequency), K:pkg/volume/util/atomic_writer.go
+   */
+  private sourceChanged(resource: 'configmaps' | 'secrets', object: KObject): void {
+    const key = `${resource}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+    const now = this.now();
+    for (const live of this.projections.values()) {
+      for (const p of live.values()) {
+        if (!p.sources.has(key)) continue;
+        this.schedule(SYNC_PERIOD_MS - ((now - p.since) % SYNC_PERIOD_MS), () => {
+          for (const name of p.fs.readdir('/')) p.fs.rm(`/${name}`, { recursive: true, force: true });
+          for (const [path, data] of Object.entries(absolute(p.build()))) {
+            p.fs.mkdir(path.slice(0, path.lastIndexOf('/')) || '/', { recursive: true });
+            p.fs.writeFile(path, data);
+          }
+        });
+      }
+    }
   }
 
   /** The backend wiped `pv`'s storage (local-path's teardown, a CSI DeleteVolume). */
@@ -112,34 +161,46 @@ export class VolumeData {
       const limit = parseQuantity(v.emptyDir.sizeLimit);
       return { fs, device: 'tmpfs', sizeBytes: Number.isFinite(limit) && limit > 0 ? limit : TMPFS_BYTES };
     }
-    const files: Record<string, string> = {};
+    const sources = new Set<string>();
+    const from = (kind: 'configmaps' | 'secrets', name: string | undefined): Record<string, string> | undefined => {
+      sources.add(`${kind}/${namespace}/${name ?? ''}`);
+      return this.objectData(kind, namespace, name);
+    };
+    let build: (() => Record<string, string>) | undefined;
+    let device = 'tmpfs';
+    let sizeBytes = TMPFS_BYTES;
     if (v.configMap !== undefined) {
-      this.project(files, this.objectData('configmaps', namespace, v.configMap.name), v.configMap.items);
-      return this.projection(files, '/dev/sda1', NODE_DISK_BYTES);
+      const src = v.configMap;
+      build = () => this.project({}, from('configmaps', src.name), src.items);
+      [device, sizeBytes] = ['/dev/sda1', NODE_DISK_BYTES];
+    } else if (v.secret !== undefined) {
+      const src = v.secret;
+      build = () => this.project({}, from('secrets', src.secretName), src.items);
+    } else if (v.downwardAPI !== undefined) {
+      const items = v.downwardAPI.items ?? [];
+      build = () => Object.fromEntries(items.map((item) => [item.path, fieldValue(ctx, item.fieldRef?.fieldPath)]));
+      [device, sizeBytes] = ['/dev/sda1', NODE_DISK_BYTES];
+    } else if (v.projected !== undefined) {
+      const projected = v.projected.sources ?? [];
+      // The token is minted once per container here (the real kubelet rotates it hourly).
+      const token = projected.some((s) => s.serviceAccountToken !== undefined) ? serviceAccountToken(ctx) : '';
+      build = () => {
+        const files: Record<string, string> = {};
+        for (const s of projected) {
+          if (s.serviceAccountToken !== undefined) files[s.serviceAccountToken.path] = token;
+          if (s.configMap !== undefined) this.project(files, from('configmaps', s.configMap.name), s.configMap.items);
+          if (s.secret !== undefined) this.project(files, from('secrets', s.secret.name), s.secret.items);
+          for (const item of s.downwardAPI?.items ?? []) files[item.path] = fieldValue(ctx, item.fieldRef?.fieldPath);
+        }
+        return files;
+      };
     }
-    if (v.secret !== undefined) {
-      this.project(files, this.objectData('secrets', namespace, v.secret.secretName), v.secret.items);
-      return this.projection(files, 'tmpfs', TMPFS_BYTES);
-    }
-    if (v.downwardAPI !== undefined) {
-      for (const item of v.downwardAPI.items ?? []) files[item.path] = fieldValue(ctx, item.fieldRef?.fieldPath);
-      return this.projection(files, '/dev/sda1', NODE_DISK_BYTES);
-    }
-    if (v.projected !== undefined) {
-      for (const s of v.projected.sources ?? []) {
-        if (s.serviceAccountToken !== undefined) files[s.serviceAccountToken.path] = serviceAccountToken(ctx);
-        if (s.configMap !== undefined) this.project(files, this.objectData('configmaps', namespace, s.configMap.name), s.configMap.items);
-        if (s.secret !== undefined) this.project(files, this.objectData('secrets', namespace, s.secret.name), s.secret.items);
-        for (const item of s.downwardAPI?.items ?? []) files[item.path] = fieldValue(ctx, item.fieldRef?.fieldPath);
-      }
-      return this.projection(files, 'tmpfs', TMPFS_BYTES);
-    }
-    return undefined;
-  }
-
-  private projection(files: Record<string, string>, device: string, sizeBytes: number): Source {
-    const abs = Object.fromEntries(Object.entries(files).map(([p, d]) => [normalizePath(`/${p}`), d]));
-    return { fs: new MemoryFileSystem({ now: this.now, files: abs }), readOnly: true, device, sizeBytes };
+    if (build === undefined) return undefined;
+    const fs = new MemoryFileSystem({ now: this.now, files: absolute(build()) });
+    return {
+      fs, readOnly: true, device, sizeBytes,
+      ...(sources.size > 0 ? { refresh: { sources, build, since: this.now() } } : {}),
+    };
   }
 
   /** A ConfigMap's or Secret's keys, decoded; undefined when it does not exist. */
@@ -152,14 +213,32 @@ export class VolumeData {
     return data;
   }
 
-  private project(files: Record<string, string>, data: Record<string, string> | undefined, items: KeyToPath[] | undefined): void {
-    if (data === undefined) return;
+  private project(files: Record<string, string>, data: Record<string, string> | undefined, items: KeyToPath[] | undefined): Record<string, string> {
+    if (data === undefined) return files;
     if (items === undefined) {
       for (const [k, val] of Object.entries(data)) files[k] = val;
-      return;
+      return files;
     }
     for (const item of items) if (data[item.key] !== undefined) files[item.path] = data[item.key]!;
+    return files;
   }
+}
+
+/** How often the kubelet syncs a running Pod (its `syncFrequency`). */
+const SYNC_PERIOD_MS = 60_000;
+
+/** A projected volume that follows its ConfigMaps and Secrets. */
+interface Projection {
+  fs: MemoryFileSystem;
+  /** `configmaps/<ns>/<name>`, `secrets/<ns>/<name>` */
+  sources: Set<string>;
+  build: () => Record<string, string>;
+  /** When the volume was set up: its Pod's sync phase. */
+  since: number;
+}
+
+function absolute(files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([p, d]) => [normalizePath(`/${p}`), d]));
 }
 
 function mountOf(vm: VolumeMount, src: Source, env: Record<string, string>): Mount {
