@@ -7,6 +7,8 @@
  *       and start 5,000 pods across 50 nodes, median of 5 runs
  *   tsx scripts/bench-cluster.ts sts          → CPU ms to apply the StatefulSet Basics
  *       web.yaml and settle to 2 Ready pods with Bound claims, median of 25 runs
+ *   tsx scripts/bench-cluster.ts daemonset    → CPU ms to apply a DaemonSet to a
+ *       100-node cluster and settle to a Ready pod on each of the 99 workers, median of 9 runs
  * Prints one JSON object per line: {"metric", "value", "unit"}.
  */
 import { createShimApi } from '../src/api/index.ts';
@@ -120,7 +122,32 @@ function sts(): void {
   emit('sts_basics_settle_ms', median(runs), 'ms');
 }
 
-const scenarios: Record<string, () => void> = { deployment, pods5000, sts };
+/**
+ * A DaemonSet (one container, no requests) applied through the API to a 100-node
+ * cluster (1 control plane, 99 workers) and settled to one Ready pod per worker.
+ */
+function daemonset(): void {
+  const runs: number[] = [];
+  for (let run = 0; run < 9; run++) {
+    const api = createShimApi({ seed: `bench-${run}`, topology: { workers: 99 } });
+    runs.push(cpuMs(() => {
+      const response = api.requestSync({ method: 'POST', path: '/apis/apps/v1/namespaces/default/daemonsets', ...json({
+        apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'log-agent' },
+        spec: { selector: { matchLabels: { name: 'log-agent' } }, template: { metadata: { labels: { name: 'log-agent' } }, spec: { containers: [{ name: 'agent', image: 'registry.k8s.io/pause:3.10' }] } } },
+      }) });
+      if (response.status !== 201) throw new Error(`create failed: ${JSON.stringify(response.body)}`);
+      api.cluster.settle();
+    }));
+    if (run === 0) {
+      const ready = api.cluster.store.list({ group: '', resource: 'pods' }, { namespace: 'default' }).items
+        .filter((p) => (p.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+      if (ready !== 99) console.error(`bench: daemonset scenario ended with ${ready}/99 ready pods`);
+    }
+  }
+  emit('daemonset_100_nodes_settle_ms', median(runs), 'ms');
+}
+
+const scenarios: Record<string, () => void> = { deployment, pods5000, sts, daemonset };
 const name = process.argv[2] ?? '';
 const scenario = scenarios[name];
 if (!scenario) {

@@ -64,7 +64,7 @@ async function lessonInitialBytes(): Promise<void> {
 
 /** The cluster scenarios run in child processes of their own (scripts/bench-cluster.ts). */
 function clusterScenarios(): void {
-  for (const scenario of ['deployment', 'pods5000', 'sts']) {
+  for (const scenario of ['deployment', 'pods5000', 'sts', 'daemonset']) {
     const result = spawnSync('npx', ['tsx', 'scripts/bench-cluster.ts', scenario], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     process.stdout.write(result.stdout);
     if (result.status !== 0) console.error(`bench: scenario ${scenario} failed (exit ${result.status})`);

@@ -8,7 +8,7 @@
  */
 import {
   badRequest, fieldError, fromLabelSelector, invalid, parseFieldSelector, parseLabelSelector, checkFieldSelector,
-  serverVersion, StatusError, type Cluster, type KObject, type ResourceType, type FieldSelector, type LabelSelector,
+  deepClone, evictPod, serverVersion, StatusError, type Cluster, type KObject, type ResourceType, type FieldSelector, type LabelSelector,
 } from '../shim/index.ts';
 import { aggregatedDiscovery, coreVersions, group, groupList, resourceList, wantsAggregatedDiscovery } from './discovery.ts';
 import { attachStream, execStream, isScheduled, pickContainer, type AttachHook, type ExecHook } from './exec.ts';
@@ -42,7 +42,15 @@ export interface ApiServerHooks {
    * raw body text (or a patched object), checked against the kind's schema.
    */
   decode?(rt: ResourceType, body: string | KObject, mode: 'Strict' | 'Warn' | 'Ignore'): { object: KObject; warnings: string[] };
+  /**
+   * `POST /statecraft/v1/nodes/{name}/stop|start`: what `docker stop|start` does to a
+   * kind node (outside the Kubernetes API; the CLI and the browser's docker use it).
+   */
+  nodePower?(name: string, action: 'stop' | 'start'): void;
 }
+
+/** Statecraft's own admin paths, beside the Kubernetes API. */
+const NODE_POWER_PATH = /^\/statecraft\/v1\/nodes\/([^/]+)\/(stop|start)$/;
 
 interface Ctx {
   req: ApiRequest;
@@ -65,6 +73,12 @@ export class ApiServer {
     }
   }
 
+  private nodePower(req: ApiRequest, name: string, action: 'stop' | 'start'): ApiResponse {
+    if (req.method !== 'POST') return failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    this.hooks.nodePower!(name, action);
+    return { status: 200, headers: { ...JSON_HEADERS }, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200, details: { name, kind: 'nodes' } } };
+  }
+
   /** Whether a request is a watch (the transport streams those instead of calling `handle`). */
   static isWatch(req: ApiRequest): boolean {
     const w = req.query?.watch;
@@ -75,6 +89,8 @@ export class ApiServer {
     if ((req.body?.length ?? 0) > MAX_BODY_BYTES) {
       return failure(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_BODY_BYTES}`);
     }
+    const power = NODE_POWER_PATH.exec(req.path);
+    if (power !== null && this.hooks.nodePower !== undefined) return this.nodePower(req, decodeURIComponent(power[1]!), power[2] as 'stop' | 'start');
     const p = parsePath(req.path);
     const catalog = this.cluster.resources;
     const ok = (body: unknown): ApiResponse => ({ status: 200, headers: { ...JSON_HEADERS }, body });
@@ -186,6 +202,7 @@ export class ApiServer {
   private table(ctx: Ctx, items: readonly KObject[], resourceVersion?: string) {
     const include = ctx.query.includeObject as 'Object' | 'Metadata' | 'None' | undefined;
     return toTable(ctx.rt.kind, items, this.cluster.clock.now(), {
+      ...(ctx.rt.customResource ? { printerColumns: ctx.rt.customResource.printerColumns } : {}),
       ...(include ? { includeObject: include } : {}),
       ...(resourceVersion !== undefined ? { resourceVersion } : {}),
     });
@@ -382,6 +399,8 @@ export class ApiServer {
   private scale(ctx: Ctx, name: string): ApiResponse {
     const registry = this.cluster.registry;
     const obj = registry.get(ctx.rt, ctx.namespace, name);
+    const custom = ctx.rt.customResource ? ctx.rt.subresources.scale : undefined;
+    if (custom) return this.customScale(ctx, name, obj, custom);
     const toScale = (o: KObject) => {
       const spec = (o.spec ?? {}) as { replicas?: number; selector?: Parameters<typeof fromLabelSelector>[0] };
       const status = (o.status ?? {}) as { replicas?: number };
@@ -408,6 +427,26 @@ export class ApiServer {
       metadata: { ...obj.metadata, resourceVersion: scale.metadata?.resourceVersion || obj.metadata?.resourceVersion },
       spec: { ...(obj.spec as object), replicas },
     }, { ...(ctx.rt.namespaced ? { namespace: ctx.namespace } : {}), dryRun: ctx.dryRun });
+    return this.respond(ctx, updated, toScale(updated));
+  }
+
+  /** A custom resource's `/scale`, through the CRD's replica and selector paths. */
+  private customScale(ctx: Ctx, name: string, obj: KObject, paths: NonNullable<ResourceType['subresources']['scale']>): ApiResponse {
+    const toScale = (o: KObject) => scaleOf(o, paths);
+    if (ctx.req.method === 'GET') return this.respond(ctx, obj, toScale(obj));
+    let scale: { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } };
+    if (ctx.req.method === 'PUT') scale = this.decodeBody(ctx, false) as typeof scale;
+    else if (ctx.req.method === 'PATCH') {
+      scale = applyPatch(ctx.req.headers?.['content-type'] ?? '', toScale(obj), bodyText(ctx.req), { group: 'autoscaling', version: 'v1', kind: 'Scale' }, { resource: qualified(ctx.rt), name }) as typeof scale;
+    } else return methodNotAllowed();
+    const replicas = scale.spec?.replicas;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+      throw invalid('autoscaling', 'Scale', name, [fieldError.invalid('spec.replicas', replicas ?? null, 'must be greater than or equal to 0')]);
+    }
+    const next = deepClone(obj);
+    setPath(next, paths.specReplicasPath, replicas);
+    next.metadata = { ...next.metadata, resourceVersion: scale.metadata?.resourceVersion || obj.metadata?.resourceVersion };
+    const updated = this.cluster.registry.update(ctx.rt, next, { ...(ctx.rt.namespaced ? { namespace: ctx.namespace } : {}), dryRun: ctx.dryRun });
     return this.respond(ctx, updated, toScale(updated));
   }
 
@@ -500,15 +539,66 @@ export class ApiServer {
 
   /** `pods/{name}/eviction` (policy/v1 Eviction): a graceful delete that disruption budgets may refuse. */
   private eviction(ctx: Ctx, name: string): ApiResponse {
-    const eviction = this.decodeBody(ctx, false) as { deleteOptions?: { gracePeriodSeconds?: number } };
-    this.cluster.registry.get(ctx.rt, ctx.namespace, name);
-    const grace = eviction.deleteOptions?.gracePeriodSeconds;
-    this.cluster.registry.delete(ctx.rt, ctx.namespace, name, { ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}), dryRun: ctx.dryRun });
-    return this.respond(ctx, undefined, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
+    const eviction = this.decodeBody(ctx, false) as {
+      metadata?: { name?: string; namespace?: string };
+      deleteOptions?: { gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[]; propagationPolicy?: string };
+    };
+    const d = eviction.deleteOptions ?? {};
+    const bodyDryRun = (d.dryRun ?? []).includes('All');
+    // propagateDryRun: the request's dryRun and the body's must agree when both are given.
+    if (ctx.dryRun && (d.dryRun ?? []).length > 0 && !bodyDryRun) {
+      // A plain Go error there: the API server answers 500 with no reason.
+      const message = `Non-matching dry-run options in request and content: [All] and [${(d.dryRun ?? []).join(' ')}]`;
+      throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 });
+    }
+    const status = evictPod(this.cluster.context, ctx.namespace, name, {
+      ...(eviction.metadata ? { metadata: eviction.metadata } : {}),
+      deleteOptions: {
+        ...(d.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: d.gracePeriodSeconds } : {}),
+        ...(d.preconditions ? { preconditions: d.preconditions } : {}),
+        ...(d.propagationPolicy ? { propagationPolicy: d.propagationPolicy as 'Background' | 'Foreground' | 'Orphan' } : {}),
+        dryRun: ctx.dryRun || bodyDryRun,
+      },
+    });
+    return this.respond(ctx, undefined, status, status.code ?? 201);
   }
 }
 
 const STREAMING_SUBRESOURCES = new Set(['log', 'exec', 'attach', 'portforward', 'proxy']);
+
+function getPath(obj: unknown, path: string): unknown {
+  let cur = obj;
+  for (const k of path.split('.').filter((p) => p !== '')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.').filter((p) => p !== '');
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) {
+    const next = cur[k];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1]!] = value;
+}
+
+/** AX:pkg/registry/customresource/etcd.go scaleFromCustomResource: missing paths read as 0 and "". */
+function scaleOf(o: KObject, paths: NonNullable<ResourceType['subresources']['scale']>) {
+  const m = o.metadata ?? {};
+  const spec = getPath(o, paths.specReplicasPath);
+  const status = getPath(o, paths.statusReplicasPath);
+  const selector = paths.labelSelectorPath ? getPath(o, paths.labelSelectorPath) : undefined;
+  return {
+    kind: 'Scale', apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: { replicas: typeof spec === 'number' ? spec : 0 },
+    status: { replicas: typeof status === 'number' ? status : 0, ...(typeof selector === 'string' && selector !== '' ? { selector } : {}) },
+  };
+}
 
 function methodNotAllowed(): ApiResponse {
   return failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');

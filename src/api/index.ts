@@ -1,5 +1,6 @@
 /** Assembles the API over a cluster: REST handler, OpenAPI, in-process transport. */
 import { createKindCluster, decodeObject, StatusError, type ClusterOptions } from '../shim/index.ts';
+import { decodeCustomResource } from '../shim/apiextensions/index.ts';
 import type { LogOptions } from '../shim/kubelet/logs.ts';
 import { OpenApi } from './openapi.ts';
 import { InProcessTransport } from './transport.ts';
@@ -10,11 +11,14 @@ export type { ApiRequest, ApiResponse, ApiStream, ApiTransport, StreamSession, S
 
 /** A kind-shaped cluster with every controller the shim has, behind its API. */
 export function createShimApi(options: Omit<ClusterOptions, 'install'> = {}): InProcessTransport {
-  const { cluster, kubelet } = createKindCluster(options);
+  const { cluster, kubelet, stopNode, startNode } = createKindCluster(options);
   const openapi = new OpenApi(cluster.resources);
   return new InProcessTransport(cluster, {
     openapi: (gv) => openapi.get(gv),
-    decode: (rt, body, mode) => decodeObject(body, { group: rt.group, version: rt.version, kind: rt.kind }, mode),
+    nodePower: (name, action) => (action === 'stop' ? stopNode(name) : startNode(name)),
+    decode: (rt, body, mode) => rt.customResource
+      ? decodeCustomResource(body, { version: rt.version, kind: rt.kind, schema: rt.customResource.schema }, mode)
+      : decodeObject(body, { group: rt.group, version: rt.version, kind: rt.kind }, mode),
     podLogs: (namespace, pod, query) => kubelet.getLogs(namespace, pod.metadata?.name ?? '', query.container, logOptions(query)),
     followPodLogs: (namespace, pod, query, out) => kubelet.followLogs(namespace, pod.metadata?.name ?? '', query.container, logOptions(query), out),
     exec: (namespace, pod, container, argv, io, stdio) => {

@@ -58,6 +58,33 @@ function operations(rt: ResourceType, schema: string | undefined) {
   };
 }
 
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
+/** A CRD kind's definition name, as AX:pkg/controller/openapi/builder names it: `com.example.v1.Backup`. */
+function customResourceSchemaName(rt: ResourceType): string {
+  return `${rt.group.split('.').reverse().join('.')}.${rt.version}.${rt.kind}`;
+}
+
+/**
+ * The CRD version's schema with the standard apiVersion, kind and metadata fields
+ * and the GVK extension (AX:pkg/controller/openapi/builder/builder.go).
+ */
+function customResourceSchema(rt: ResourceType): Json {
+  const base = (rt.customResource?.schema ?? { type: 'object' }) as Json;
+  const standard = (schemas['io.k8s.api.apps.v1.Deployment']?.properties ?? {}) as Record<string, Json>;
+  const props = (base.properties ?? {}) as Record<string, Json>;
+  return {
+    ...base,
+    properties: {
+      apiVersion: { type: 'string', description: standard.apiVersion?.description },
+      kind: { type: 'string', description: standard.kind?.description },
+      metadata: { $ref: `#/components/schemas/${OBJECT_META}`, description: standard.metadata?.description },
+      ...Object.fromEntries(Object.entries(props).filter(([k]) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata')),
+    },
+    'x-kubernetes-group-version-kind': [{ group: rt.group, kind: rt.kind, version: rt.version }],
+  };
+}
+
 /**
  * `/openapi/v2` is protobuf-only (gnostic's openapi_v2.Document). kubectl falls
  * back to it when a group-version is missing from v3 (e.g. `apiVersion: apps/v2`)
@@ -82,7 +109,7 @@ export class OpenApi {
 
   private documents(): Map<string, { hash: string; doc: Json }> {
     // Rebuilt when the catalogue changes (a CRD is established or removed).
-    const signature = this.catalog.all().map((rt) => `${rt.group}/${rt.version}/${rt.resource}`).sort().join(',');
+    const signature = this.catalog.all().map((rt) => `${rt.group}/${rt.version}/${rt.resource}${rt.customResource ? `#${fnv32a(JSON.stringify(rt.customResource))}` : ''}`).sort().join(',');
     if (signature === this.cachedFor) return this.cache;
     const byGv = new Map<string, ResourceType[]>();
     for (const rt of this.catalog.all()) byGv.set(groupVersionKey(rt), [...(byGv.get(groupVersionKey(rt)) ?? []), rt]);
@@ -90,13 +117,18 @@ export class OpenApi {
     for (const [gv, types] of byGv) {
       const paths: Json = {};
       const roots: string[] = [];
+      const custom: Record<string, Json> = {};
       for (const rt of types) {
-        const schema = schemaByKind.get(`${rt.group === '' ? rt.version : `${rt.group}/${rt.version}`}/${rt.kind}`);
-        if (schema) roots.push(schema);
+        let schema = schemaByKind.get(`${rt.group === '' ? rt.version : `${rt.group}/${rt.version}`}/${rt.kind}`);
+        if (rt.customResource) {
+          schema = customResourceSchemaName(rt);
+          custom[schema] = customResourceSchema(rt);
+          roots.push(OBJECT_META);
+        } else if (schema) roots.push(schema);
         const base = `/${gv}${rt.namespaced ? '/namespaces/{namespace}' : ''}/${rt.resource}/{name}`;
         paths[base] = operations(rt, schema);
       }
-      const doc = { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.2' }, paths, components: { schemas: closure(roots) } };
+      const doc = { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.2' }, paths, components: { schemas: { ...closure(roots), ...custom } } };
       docs.set(gv, { hash: fnv32a(JSON.stringify(doc)).toString(16).toUpperCase().padStart(8, '0'), doc });
     }
     this.cache = docs;

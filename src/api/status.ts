@@ -19,7 +19,11 @@ export function notFoundPath(): ApiResponse {
 }
 
 export function errorResponse(error: unknown): ApiResponse {
-  if (error instanceof StatusError) return { status: error.status.code ?? 500, headers: { ...JSON_HEADERS }, body: error.status };
+  if (error instanceof StatusError) {
+    // ErrorNegotiated: a suggested retry period travels as Retry-After too (client-go waits and retries on it).
+    const retry = error.status.details?.retryAfterSeconds ?? 0;
+    return { status: error.status.code ?? 500, headers: { ...JSON_HEADERS, ...(retry > 0 ? { 'retry-after': String(retry) } : {}) }, body: error.status };
+  }
   if (error instanceof PatchError) return { status: error.code, headers: { ...JSON_HEADERS }, body: error.toStatus() };
   // An unparsable label or field selector in a list or watch (kubectl wraps the message).
   if (error instanceof SelectorError) return failure(400, 'BadRequest', error.message);

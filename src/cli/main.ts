@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { clientVersion } from '../kubectl/version.ts';
 import { gradeCommand } from './grade.ts';
 import { labCommand } from './lab.ts';
+import { nodeCommand } from './node.ts';
 import { processIO, runKubectl } from './kubectl.ts';
 import { serve } from './serve.ts';
 
@@ -63,6 +64,7 @@ export function buildProgram(): Command {
     });
   program.addCommand(gradeCommand());
   program.addCommand(labCommand());
+  program.addCommand(nodeCommand());
   return program;
 }
 

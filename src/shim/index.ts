@@ -28,3 +28,5 @@ export { ReplicaSetController, REPLICASETS } from './replicaset.ts';
 export { installServiceAllocation, serviceAllocationPlugin, SERVICE_CIDR, NODE_PORT_RANGE } from './service-ip.ts';
 export { installEndpointControllers, EndpointsController } from './endpoints.ts';
 export { EndpointSliceController, ENDPOINTSLICES } from './endpointslice.ts';
+export { installDisruptionController, DisruptionController, PDBS } from './disruption.ts';
+export { evictPod, EVICTION_BLOCKED, type Eviction } from './eviction.ts';

@@ -2,14 +2,14 @@
 // CoreDNS and local-path-provisioner (Deployments), kindnet and kube-proxy (DaemonSets),
 // the control-plane static pods, and the Services, ConfigMaps and StorageClass around
 // them. All are stored already Running/Ready; later controllers adopt and keep them.
-import type { Container, Pod, PodCondition } from 'kubernetes-types/core/v1';
+import type { Affinity, Container, Pod, PodCondition, Toleration } from 'kubernetes-types/core/v1';
 import type { OwnerReference } from 'kubernetes-types/meta/v1';
 import { rfc3339 } from './clock.ts';
 import { CORE, type ControllerContext } from './controller.ts';
+import { daemonPodTolerations, newDaemonSetRevision, nodeNameAffinity, templateHash, type DS } from './daemonset-util.ts';
 import type { KindNode } from './kind.ts';
 import { KUBERNETES_VERSION } from './kind.ts';
 import type { GroupResource, KObject } from './objects.ts';
-import { fnv32a, safeEncodeString } from './random.ts';
 import { qosClass } from './strategy.ts';
 
 const APPS = (resource: string): GroupResource => ({ group: 'apps', resource });
@@ -45,6 +45,9 @@ interface PodPlan {
   annotations?: Record<string, string>;
   /** A static pod's mirror: the kubelet creates it from a manifest, without a ServiceAccount. */
   mirror?: boolean;
+  /** What the DaemonSet controller gives its pods (the default is a static pod's). */
+  tolerations?: Toleration[];
+  affinity?: Affinity;
 }
 
 /** What the kubelet writes on the mirror pod of a static pod it runs from a file. */
@@ -165,14 +168,15 @@ function deployment(
 
 function daemonSet(ctx: ControllerContext, nodes: KindNode[], name: string, selector: Record<string, string>, labels: Record<string, string>, containers: Container[]): void {
   const { registry } = ctx;
-  const template = { metadata: { labels }, spec: { containers, hostNetwork: true, tolerations: [{ operator: 'Exists' }] } };
+  const template = { metadata: { labels }, spec: { containers, hostNetwork: true, serviceAccountName: name, tolerations: [{ operator: 'Exists' }] } };
   const ds = registry.create(APPS('daemonsets'), { metadata: { name, namespace: 'kube-system', labels, annotations: { 'deprecated.daemonset.template.generation': '1' } }, spec: { selector: { matchLabels: selector }, template, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } } } });
-  const hash = safeEncodeString(String(fnv32a(JSON.stringify(template))));
-  registry.create(APPS('controllerrevisions'), { metadata: { name: `${name}-${hash}`, namespace: 'kube-system', labels: { ...selector, 'controller-revision-hash': hash }, ownerReferences: [controllerRef('apps/v1', 'DaemonSet', ds)] }, data: { spec: { template: { ...template, $patch: 'replace' } } }, revision: 1 });
+  // The revision the DaemonSet controller would have made, so it adopts these pods as they are.
+  const hash = templateHash(ds as DS);
+  registry.create(APPS('controllerrevisions'), newDaemonSetRevision(ds as DS, 1));
   const n = nodes.length;
   setStatus(ctx, APPS('daemonsets'), ds, { currentNumberScheduled: n, desiredNumberScheduled: n, numberAvailable: n, numberMisscheduled: 0, numberReady: n, observedGeneration: 1, updatedNumberScheduled: n });
   for (const node of nodes) {
-    createPod(ctx, { name: `${name}-${ctx.random.suffix()}`, namespace: 'kube-system', node, labels: { ...labels, 'controller-revision-hash': hash, 'pod-template-generation': '1' }, owner: controllerRef('apps/v1', 'DaemonSet', ds), containers, hostNetwork: true, priorityClassName: 'system-node-critical', serviceAccountName: name });
+    createPod(ctx, { name: `${name}-${ctx.random.suffix()}`, namespace: 'kube-system', node, labels: { ...labels, 'controller-revision-hash': hash, 'pod-template-generation': '1' }, owner: controllerRef('apps/v1', 'DaemonSet', ds), containers, hostNetwork: true, priorityClassName: 'system-node-critical', serviceAccountName: name, tolerations: daemonPodTolerations(template.spec), affinity: nodeNameAffinity(undefined, node.name) });
   }
 }
 
@@ -205,7 +209,8 @@ function createPod(ctx: ControllerContext, p: PodPlan): KObject {
       securityContext: {},
       ...(p.mirror ? {} : { serviceAccount: p.serviceAccountName ?? 'default', serviceAccountName: p.serviceAccountName ?? 'default' }),
       terminationGracePeriodSeconds: 30,
-      tolerations: [{ operator: 'Exists', effect: 'NoExecute' }],
+      tolerations: p.tolerations ?? [{ operator: 'Exists', effect: 'NoExecute' }],
+      ...(p.affinity ? { affinity: p.affinity } : {}),
     },
   };
   const created = registry.create(CORE('pods'), pod as KObject);

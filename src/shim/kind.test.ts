@@ -23,6 +23,14 @@ describe('kind bootstrap', () => {
     expect(cp.spec?.providerID).toBe('kind://docker/kind/kind-control-plane');
   });
 
+  it('gives zoned workers a region when the topology names one', () => {
+    const r = new Cluster({ topology: { workers: 3, zones: ['a', 'b'], region: 'r1' } });
+    const labels = (name: string): Record<string, string> | undefined => (r.registry.get(CORE('nodes'), '', name) as Node).metadata?.labels;
+    expect(['kind-worker', 'kind-worker2', 'kind-worker3'].map((n) => labels(n)?.['topology.kubernetes.io/region'])).toEqual(['r1', 'r1', 'r1']);
+    expect(labels('kind-control-plane')?.['topology.kubernetes.io/region']).toBeUndefined();
+    expect(node('kind-worker').metadata?.labels?.['topology.kubernetes.io/region']).toBeUndefined();
+  });
+
   it('labels workers with zones round-robin and reports them Ready', () => {
     expect(['kind-worker', 'kind-worker2', 'kind-worker3'].map((n) => node(n).metadata?.labels?.['topology.kubernetes.io/zone'])).toEqual(['a', 'b', 'a']);
     const w = node('kind-worker');

@@ -17,8 +17,10 @@ export interface Topology {
   workers?: number;
   /** Control-plane nodes (default 1): kind-control-plane, kind-control-plane2, … */
   controlPlanes?: number;
-  /** `topology.kubernetes.io/zone` for workers, assigned round-robin. */
+  /** `topology.kubernetes.io/zone` for workers, assigned round-robin (kind-worker gets the first). */
   zones?: readonly string[];
+  /** `topology.kubernetes.io/region` for workers that get a zone. */
+  region?: string;
   /** Extra labels on every worker. */
   nodeLabels?: Readonly<Record<string, string>>;
   /** Extra labels per node name. */
@@ -104,7 +106,10 @@ function createNode(ctx: ControllerContext, t: Topology, n: KindNode, index: num
   } else {
     const workerIndex = index - (t.controlPlanes ?? 1);
     const zone = t.zones?.[workerIndex % Math.max(1, t.zones.length)];
-    if (zone !== undefined) labels['topology.kubernetes.io/zone'] = zone;
+    if (zone !== undefined) {
+      if (t.region !== undefined) labels['topology.kubernetes.io/region'] = t.region;
+      labels['topology.kubernetes.io/zone'] = zone;
+    }
     Object.assign(labels, t.nodeLabels);
   }
   Object.assign(labels, t.labelsByNode?.[n.name]);

@@ -70,6 +70,12 @@ export interface AdmissionPlugin {
 /** Kind-specific validation, registered by the modules that implement each kind. */
 export type Validator = (obj: KObject, old: KObject | undefined) => FieldError[];
 
+/**
+ * A kind's own first DELETE step (e.g. a CRD adding its cleanup finalizer, upstream's
+ * custom REST Delete): mutates the object before the registry marks it as deleting.
+ */
+export type DeleteHook = (obj: KObject) => void;
+
 export interface RegistryDeps {
   store: Store;
   resources: ResourceCatalog;
@@ -84,6 +90,7 @@ export class Registry {
   private readonly random: SeededRandom;
   private readonly admission: AdmissionPlugin[] = [];
   private readonly validators = new Map<string, Validator[]>();
+  private readonly deleteHooks = new Map<string, DeleteHook>();
 
   constructor(deps: RegistryDeps) {
     this.store = deps.store;
@@ -99,6 +106,10 @@ export class Registry {
   addValidator(gr: GroupResource, fn: Validator): void {
     const k = `${gr.group}/${gr.resource}`;
     this.validators.set(k, [...(this.validators.get(k) ?? []), fn]);
+  }
+
+  setDeleteHook(gr: GroupResource, fn: DeleteHook): void {
+    this.deleteHooks.set(`${gr.group}/${gr.resource}`, fn);
   }
 
   type(gr: GroupResource): ResourceType {
@@ -241,6 +252,7 @@ export class Registry {
     const obj = deepClone(old);
     const m = meta(obj);
     const now = this.clock.now();
+    if (om.deletionTimestamp === undefined) this.deleteHooks.get(`${rt.group}/${rt.resource}`)?.(obj);
     // rest.BeforeDelete: graceful deletion first; a pending one only ever gets shorter.
     let graceful = false;
     if (om.deletionTimestamp !== undefined) {

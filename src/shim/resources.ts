@@ -1,6 +1,7 @@
 // The resource types the API server serves, as `kubectl api-resources -o wide` lists
 // them on a kind v1.32 cluster. Discovery, the REST router and the registry all read
 // this catalogue; CRDs add entries at run time.
+import type { Schema } from './apiextensions/schema.ts';
 import type { GroupResource } from './objects.ts';
 import type { NameRule } from './validation.ts';
 
@@ -46,6 +47,18 @@ export interface ResourceType extends GroupResource {
    * bumped on any change outside metadata (and status, if it is a subresource).
    */
   generation?: 'spec' | 'nonMetadata';
+  /** Set for types a CustomResourceDefinition serves (src/shim/apiextensions). */
+  customResource?: CustomResourceInfo;
+}
+
+/** What serving a custom resource needs from its CRD's served version. */
+export interface CustomResourceInfo {
+  /** The CRD's name, `<plural>.<group>`. */
+  crd: string;
+  /** The version's structural schema (`openAPIV3Schema`). */
+  schema: Schema | undefined;
+  /** `additionalPrinterColumns` of the version (empty: the default Age column). */
+  printerColumns: readonly { name: string; type: string; format?: string; description?: string; priority?: number; jsonPath: string }[];
 }
 
 export function apiVersionOf(rt: Pick<ResourceType, 'group' | 'version'>): string {

@@ -1,7 +1,8 @@
 // default-scheduler: binds pending pods to nodes the way kube-scheduler's default
 // profile does. Filters run in upstream's plugin order and stop at a node's first
 // failure, so the "0/N nodes are available" histogram reads like a real cluster's;
-// scores favour least-allocated nodes, balanced use and spreading a controller's pods.
+// scores favour least-allocated nodes and balanced use; PodTopologySpread
+// (pod-topology-spread.ts) and InterPodAffinity (inter-pod-affinity.ts) run last, as upstream.
 // K:pkg/scheduler/schedule_one.go, K:pkg/scheduler/framework/types.go (FitError),
 // K:pkg/scheduler/framework/plugins/{nodeunschedulable,nodename,tainttoleration,
 // nodeaffinity,noderesources}, K:pkg/scheduler/framework/preemption/preemption.go.
@@ -13,6 +14,8 @@ import { isStatusError } from './errors.ts';
 import { EventRecorder } from './events.ts';
 import { deepClone, type KObject } from './objects.ts';
 import type { Change } from './store.ts';
+import { interPodAffinityPlugin } from './inter-pod-affinity.ts';
+import { POD_TOPOLOGY_SPREAD, podTopologySpreadPlugin } from './pod-topology-spread.ts';
 
 export const SCHEDULER_NAME = 'default-scheduler';
 const PODS = CORE('pods');
@@ -103,15 +106,18 @@ export interface NodeInfo {
   requested: Resources;
   nonZeroRequested: Resources;
   podCount: number;
-  /** Pods per controller owner uid, for spreading. */
-  owners: Map<string, number>;
+  /** The pods on the node (bound or assumed), by namespace/name: what affinity and spreading count. */
+  pods: Map<string, Pod>;
+  /** Those of them with pod affinity or anti-affinity terms (NodeInfo.PodsWithAffinity). */
+  podsWithAffinity: Map<string, Pod>;
+  /** Bumped when a pod arrives, leaves, or changes labels or starts terminating: plugins cache counts per generation. */
+  generation: number;
 }
 
 interface Placed {
   node: string;
   requests: Resources;
   nonZero: Resources;
-  owner: string | undefined;
 }
 
 /** A filter's verdict on one node: the histogram reasons and whether preemption could help. */
@@ -130,8 +136,22 @@ export interface FilterFailure {
  */
 export interface SchedulerPlugin {
   name: string;
-  preFilter?(pod: Pod): FilterFailure | undefined;
+  /** `nodes` is the scheduler's snapshot of every node, for plugins that count pods across topologies. */
+  preFilter?(pod: Pod, nodes: readonly NodeInfo[]): FilterFailure | undefined;
   filter?(pod: Pod, node: NodeInfo): FilterFailure | undefined;
+  /**
+   * PreScore + Score + NormalizeScore: one 0–100 score per feasible node, or undefined
+   * when the plugin has nothing to say about this pod (framework.Skip).
+   */
+  score?(pod: Pod, feasible: readonly NodeInfo[], nodes: readonly NodeInfo[]): number[] | undefined;
+  /** The plugin's weight in the default profile (K:pkg/scheduler/apis/config/v1/default_plugins.go). */
+  weight?: number;
+  /**
+   * QueueingHint for assigned pods: may `assigned` (newly on a node, or relabelled when
+   * `previous` is given) make `waiting`, which this plugin rejected, schedulable?
+   * (Pods leaving nodes requeue everything, as freed resources do.)
+   */
+  requeueOnAssignedPod?(waiting: Pod, assigned: Pod, previous?: Pod): boolean;
   /** Runs after a node is chosen; false = not yet (the pod stays pending and is retried). */
   preBind?(pod: Pod, nodeName: string): boolean;
   requeueOn?(change: Change): boolean;
@@ -247,30 +267,38 @@ export interface SchedulerOptions {
 
 const podKey = (p: KObject): string => `${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`;
 const isTerminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
-const controllerOf = (p: Pod): string | undefined => p.metadata?.ownerReferences?.find((r) => r.controller === true)?.uid;
+const hasPodAffinity = (p: Pod): boolean => p.spec?.affinity?.podAffinity !== undefined || p.spec?.affinity?.podAntiAffinity !== undefined;
 
 export class Scheduler implements Controller {
   readonly name = SCHEDULER_NAME;
   readonly plugins: SchedulerPlugin[];
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly placed = new Map<string, Placed>();
+  /**
+   * Pods waiting in PreBind (volume binding) for their claims, by key → node. The real
+   * scheduler assumes such a pod on its node first, so pods scheduled meanwhile count it.
+   */
+  private readonly assumed = new Map<string, string>();
   /** Pods to try, by key; the set keeps arrival order. */
   private readonly active = new Set<string>();
   /** Pods that failed, waiting for a cluster change or the periodic flush. */
   private readonly unschedulable = new Set<string>();
+  /** Those of them another pod's placement may help, with the plugins that rejected them (affinity, spreading). */
+  private readonly waitingOnPods = new Map<string, SchedulerPlugin[]>();
   private readonly events: EventRecorder;
   private flushTimer: (() => void) | undefined;
 
   constructor(private readonly ctx: ControllerContext, options: SchedulerOptions = {}) {
-    this.plugins = [...defaultFilters(), ...(options.plugins ?? [])];
+    this.plugins = [...defaultFilters(), ...(options.plugins ?? []), podTopologySpreadPlugin(ctx), interPodAffinityPlugin(ctx)];
     this.events = new EventRecorder(ctx);
     for (const n of ctx.store.list(NODES).items) this.updateNode(n as Node);
     for (const p of ctx.store.list(PODS).items) this.updatePod(p as Pod, p as Pod, undefined);
   }
 
-  /** Adds a plugin (e.g. volume binding) after construction. */
+  /** Adds a plugin (e.g. volume binding) after construction, before PodTopologySpread and InterPodAffinity as upstream orders them. */
   addPlugin(plugin: SchedulerPlugin): void {
-    this.plugins.push(plugin);
+    const at = this.plugins.findIndex((p) => p.name === POD_TOPOLOGY_SPREAD);
+    this.plugins.splice(at < 0 ? this.plugins.length : at, 0, plugin);
   }
 
   observe(c: Change): boolean {
@@ -314,6 +342,7 @@ export class Scheduler implements Controller {
   private moveAllToActive(): void {
     for (const k of this.unschedulable) this.active.add(k);
     this.unschedulable.clear();
+    this.waitingOnPods.clear();
   }
 
   /** Returns true when the change can make an unschedulable pod fit. */
@@ -321,7 +350,7 @@ export class Scheduler implements Controller {
     const name = node.metadata?.name ?? '';
     const alloc = node.status?.allocatable ?? {};
     const existing = this.nodes.get(name);
-    const info: NodeInfo = existing ?? { name, node, allocatable: { milliCPU: 0, memory: 0, pods: 0 }, requested: { milliCPU: 0, memory: 0 }, nonZeroRequested: { milliCPU: 0, memory: 0 }, podCount: 0, owners: new Map() };
+    const info: NodeInfo = existing ?? { name, node, allocatable: { milliCPU: 0, memory: 0, pods: 0 }, requested: { milliCPU: 0, memory: 0 }, nonZeroRequested: { milliCPU: 0, memory: 0 }, podCount: 0, pods: new Map(), podsWithAffinity: new Map(), generation: 0 };
     info.node = node;
     info.allocatable = {
       milliCPU: Math.round(parseQuantity(alloc.cpu) * 1000) || 0,
@@ -339,33 +368,59 @@ export class Scheduler implements Controller {
   private updatePod(pod: Pod | undefined, last: Pod, previous: Pod | undefined): boolean {
     const key = podKey(last as KObject);
     const before = this.placed.get(key);
-    const nodeName = pod?.spec?.nodeName ?? '';
+    if (pod === undefined || (pod.spec?.nodeName ?? '') !== '') this.assumed.delete(key);
+    const nodeName = (pod?.spec?.nodeName ?? '') || (this.assumed.get(key) ?? '');
     const counts = pod !== undefined && nodeName !== '' && !isTerminal(pod);
     let freed = false;
     if (before !== undefined && (!counts || before.node !== nodeName)) {
-      this.account(before, -1);
+      this.account(key, before, undefined, -1);
       this.placed.delete(key);
       freed = true;
     }
     if (counts && (before === undefined || before.node !== nodeName)) {
-      const p: Placed = { node: nodeName, requests: podRequests(pod), nonZero: podRequests(pod, true), owner: controllerOf(pod) };
+      const p: Placed = { node: nodeName, requests: podRequests(pod), nonZero: podRequests(pod, true) };
       this.placed.set(key, p);
-      this.account(p, 1);
+      this.account(key, p, pod, 1);
+      if (this.waitingOnPods.size > 0) this.moveWaitingOnPods(pod);
+    } else if (counts) {
+      // Same node, newer object: affinity and spreading read its labels.
+      const ni = this.nodes.get(nodeName);
+      if (ni !== undefined) {
+        const old = ni.pods.get(key);
+        if (old?.metadata?.deletionTimestamp !== pod.metadata?.deletionTimestamp || JSON.stringify(old?.metadata?.labels) !== JSON.stringify(pod.metadata?.labels)) ni.generation++;
+        ni.pods.set(key, pod);
+        if (hasPodAffinity(pod)) ni.podsWithAffinity.set(key, pod);
+        else ni.podsWithAffinity.delete(key);
+      }
+      if (this.waitingOnPods.size > 0 && previous !== undefined && JSON.stringify(previous.metadata?.labels) !== JSON.stringify(pod.metadata?.labels)) this.moveWaitingOnPods(pod, previous);
     }
     if (pod !== undefined && this.responsibleFor(pod)) {
       // A pod edited while unschedulable (new tolerations, a new selector) is tried again.
       if (!this.unschedulable.has(key) || JSON.stringify(previous?.spec) !== JSON.stringify(pod.spec)) {
         this.unschedulable.delete(key);
+        this.waitingOnPods.delete(key);
         this.active.add(key);
       }
     } else {
       this.active.delete(key);
       this.unschedulable.delete(key);
+      this.waitingOnPods.delete(key);
     }
     return freed;
   }
 
-  private account(p: Placed, sign: 1 | -1): void {
+  private moveWaitingOnPods(assigned: Pod, previous?: Pod): void {
+    for (const [k, plugins] of this.waitingOnPods) {
+      const [ns = '', name = ''] = k.split('/');
+      const waiting = this.ctx.store.get(PODS, ns, name) as Pod | undefined;
+      if (waiting !== undefined && !plugins.some((p) => p.requeueOnAssignedPod?.(waiting, assigned, previous) === true)) continue;
+      this.waitingOnPods.delete(k);
+      this.unschedulable.delete(k);
+      this.active.add(k);
+    }
+  }
+
+  private account(key: string, p: Placed, pod: Pod | undefined, sign: 1 | -1): void {
     const ni = this.nodes.get(p.node);
     if (ni === undefined) return;
     ni.podCount += sign;
@@ -373,21 +428,42 @@ export class Scheduler implements Controller {
     ni.requested.memory += sign * p.requests.memory;
     ni.nonZeroRequested.milliCPU += sign * p.nonZero.milliCPU;
     ni.nonZeroRequested.memory += sign * p.nonZero.memory;
-    if (p.owner !== undefined) {
-      const n = (ni.owners.get(p.owner) ?? 0) + sign;
-      if (n <= 0) ni.owners.delete(p.owner);
-      else ni.owners.set(p.owner, n);
+    ni.generation++;
+    if (sign < 0 || pod === undefined) {
+      ni.pods.delete(key);
+      ni.podsWithAffinity.delete(key);
+    } else {
+      ni.pods.set(key, pod);
+      if (hasPodAffinity(pod)) ni.podsWithAffinity.set(key, pod);
     }
   }
 
+  /** AssumePod: count a pod held in PreBind on its chosen node. */
+  private assume(pod: Pod, nodeName: string): void {
+    const key = podKey(pod as KObject);
+    this.assumed.set(key, nodeName);
+    this.updatePod(pod, pod, pod);
+  }
+
+  /** ForgetPod: a held pod goes through the filters again without counting against itself. */
+  private forget(pod: Pod): void {
+    const key = podKey(pod as KObject);
+    if (!this.assumed.delete(key)) return;
+    const before = this.placed.get(key);
+    if (before === undefined) return;
+    this.account(key, before, undefined, -1);
+    this.placed.delete(key);
+  }
+
   private scheduleOne(pod: Pod): void {
+    this.forget(pod);
     const nodes = [...this.nodes.values()];
     if (nodes.length === 0) {
       this.fail(pod, 'no nodes available to schedule pods');
       return;
     }
     for (const plugin of this.plugins) {
-      const f = plugin.preFilter?.(pod);
+      const f = plugin.preFilter?.(pod, nodes);
       if (f !== undefined) {
         this.fail(pod, `0/${nodes.length} nodes are available: ${f.reasons.join(', ')}.${this.preemption(pod, nodes.map(() => f))}`);
         return;
@@ -395,24 +471,30 @@ export class Scheduler implements Controller {
     }
     const feasible: NodeInfo[] = [];
     const failures: FilterFailure[] = [];
+    const rejectedBy = new Set<SchedulerPlugin>();
     for (const ni of nodes) {
       let failure: FilterFailure | undefined;
       for (const plugin of this.plugins) {
         failure = plugin.filter?.(pod, ni);
-        if (failure !== undefined) break;
+        if (failure !== undefined) {
+          if (plugin.requeueOnAssignedPod !== undefined) rejectedBy.add(plugin);
+          break;
+        }
       }
       if (failure === undefined) feasible.push(ni);
       else failures.push(failure);
     }
     if (feasible.length === 0) {
       this.fail(pod, `0/${nodes.length} nodes are available: ${histogram(failures.flatMap((f) => f.reasons))}.${this.preemption(pod, failures)}`);
+      if (rejectedBy.size > 0) this.waitingOnPods.set(podKey(pod as KObject), [...rejectedBy]);
       return;
     }
-    const chosen = this.selectHost(pod, feasible);
+    const chosen = this.selectHost(pod, feasible, nodes);
     for (const plugin of this.plugins) {
       if (plugin.preBind?.(pod, chosen.name) === false) {
         this.unschedulable.add(podKey(pod as KObject));
         this.ensureFlushTimer();
+        this.assume(pod, chosen.name);
         return;
       }
     }
@@ -426,13 +508,18 @@ export class Scheduler implements Controller {
     return ` preemption: 0/${failures.length} nodes are available: ${histogram(reasons)}.`;
   }
 
-  /** Scores feasible nodes; ties go to a seeded random pick, as upstream's reservoir sampling. */
-  private selectHost(pod: Pod, feasible: NodeInfo[]): NodeInfo {
+  /**
+   * Scores feasible nodes with the default profile's weights; ties go to a seeded random
+   * pick, as upstream's reservoir sampling (K:pkg/scheduler/schedule_one.go selectHost).
+   */
+  private selectHost(pod: Pod, feasible: NodeInfo[], nodes: NodeInfo[]): NodeInfo {
     if (feasible.length === 1) return feasible[0]!;
     const req = podRequests(pod, true);
-    const owner = controllerOf(pod);
-    let maxOwned = 0;
-    if (owner !== undefined) for (const ni of feasible) maxOwned = Math.max(maxOwned, ni.owners.get(owner) ?? 0);
+    const pluginScores: Array<{ weight: number; scores: number[] }> = [];
+    for (const plugin of this.plugins) {
+      const scores = plugin.score?.(pod, feasible, nodes);
+      if (scores !== undefined) pluginScores.push({ weight: plugin.weight ?? 1, scores });
+    }
     const preferred = pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
     const affinityRaw = feasible.map((ni) => preferred.reduce((s, p) => s + (matchTerm(p.preference, ni.node) ? p.weight : 0), 0));
     const maxAffinity = Math.max(0, ...affinityRaw);
@@ -447,11 +534,12 @@ export class Scheduler implements Controller {
       const memFrac = Math.min(1, (ni.nonZeroRequested.memory + req.memory) / Math.max(1, ni.allocatable.memory));
       const leastAllocated = Math.floor(((1 - cpuFrac) * 100 + (1 - memFrac) * 100) / 2);
       const balanced = Math.floor((1 - Math.abs(cpuFrac - memFrac) / 2) * 100);
-      const spread = maxOwned === 0 ? 100 : Math.floor((100 * (maxOwned - (ni.owners.get(owner!) ?? 0))) / maxOwned);
       const affinity = maxAffinity === 0 ? 0 : Math.floor((100 * affinityRaw[i]!) / maxAffinity);
       const taint = maxSoft === 0 ? 100 : Math.floor((100 * (maxSoft - softTaints[i]!)) / maxSoft);
-      // Default profile weights: TaintToleration 3, NodeAffinity 2, PodTopologySpread 2, NodeResourcesFit 1, BalancedAllocation 1.
-      const score = leastAllocated + balanced + 2 * spread + 2 * affinity + 3 * taint;
+      // Default profile weights: TaintToleration 3, NodeAffinity 2, NodeResourcesFit 1, BalancedAllocation 1;
+      // PodTopologySpread 2 and InterPodAffinity 2 come from their plugins.
+      let score = leastAllocated + balanced + 2 * affinity + 3 * taint;
+      for (const p of pluginScores) score += p.weight * p.scores[i]!;
       if (score > bestScore) {
         bestScore = score;
         best = ni;

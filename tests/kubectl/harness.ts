@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '../../src/cli/serve.ts';
+import type { Topology } from '../../src/shim/index.ts';
 
 /** kubectl 1.32 explicitly where the Google Cloud SDK packaging has it, else whatever is on PATH. */
 export const kubectlPath = [process.env.KUBECTL, '/usr/lib/google-cloud-sdk/bin/kubectl.1.32', '/usr/bin/kubectl']
@@ -36,10 +37,16 @@ export interface ServedCluster {
   kubeconfig: string;
 }
 
-export async function startServedCluster(options: { speed?: number; seed?: string } = {}): Promise<ServedCluster> {
+/** `topology` is a lab topology (more workers, zones, classes), handed to `serve` as a file as `--topology` would. */
+export async function startServedCluster(options: { speed?: number; seed?: string; topology?: Topology } = {}): Promise<ServedCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'statecraft-kubectl-'));
   const kubeconfig = join(dir, 'kubeconfig');
-  const server = await serve({ host: '127.0.0.1', port: 0, kubeconfig, speed: options.speed ?? 1, seed: options.seed ?? 'golden' });
+  let topology: string | undefined;
+  if (options.topology) {
+    topology = join(dir, 'topology.json');
+    writeFileSync(topology, JSON.stringify(options.topology));
+  }
+  const server = await serve({ host: '127.0.0.1', port: 0, kubeconfig, speed: options.speed ?? 1, seed: options.seed ?? 'golden', ...(topology ? { topology } : {}) });
   return {
     kubeconfig,
     kubectl(args, opts = {}) {

@@ -179,6 +179,20 @@ describe('defaulting: services and storage', () => {
   });
 });
 
+describe('defaulting: Secret', () => {
+  it('merges stringData into data, base64-encoded, and drops it', () => {
+    const c = cluster();
+    const secret = c.registry.create(gr('', 'secrets'), {
+      metadata: { name: 'creds', namespace: 'default' },
+      data: { user: 'b2xk', keep: 'eA==' },
+      stringData: { user: 'admin', password: 'pässword' },
+    });
+    expect(secret.stringData).toBeUndefined();
+    expect(secret.type).toBe('Opaque');
+    expect(secret.data).toEqual({ user: 'YWRtaW4=', keep: 'eA==', password: 'cMOkc3N3b3Jk' });
+  });
+});
+
 describe('validation messages', () => {
   const pod = (spec: Record<string, unknown>): KObject => ({ metadata: { name: 'p', namespace: 'default' }, spec });
 

@@ -11,6 +11,7 @@ import {
 } from './defaults/plugins.ts';
 import { VALIDATORS, invalidError } from './validation/index.ts';
 import { storageAdmission } from './storage.ts';
+import { daemonSetTemplateGenerationPlugin } from './daemonset-template-generation.ts';
 
 const key = (attrs: AdmissionAttributes): string => `${attrs.type.group}/${attrs.type.resource}`;
 
@@ -62,6 +63,7 @@ export function validationPlugin(): AdmissionPlugin {
 /** Registers defaulting, the mutating admission plugins and validation on the cluster's registry. */
 export function installAdmission(cluster: Cluster): void {
   cluster.registry.addAdmission(defaultingPlugin());
+  cluster.registry.addAdmission(daemonSetTemplateGenerationPlugin());
   cluster.registry.addAdmission(mutatingPlugins(cluster));
   cluster.registry.addAdmission(validationPlugin());
   // Validating admission runs after validation: a shrink is a 422 before a resize is a 403.

@@ -10,7 +10,7 @@ import { rfc3339 } from '../clock.ts';
 import type { Cluster } from '../cluster.ts';
 import { CORE, type Controller, type ControllerContext } from '../controller.ts';
 import type { ClusterNetwork, FileSystem, ProcessHandle, ProcessIO } from '../container/types.ts';
-import { badRequest, isStatusError, notFound } from '../errors.ts';
+import { badRequest, isStatusError, notFound, StatusError } from '../errors.ts';
 import { EventRecorder, type EventType } from '../events.ts';
 import { containerArgv, defaultPullPolicy, parseImageRef, pullImage, type ProgramEnv, type ResolvedImage, type Service } from '../images.ts';
 import { deepEqual, type KObject } from '../objects.ts';
@@ -22,6 +22,7 @@ import type { ContainerRuntime } from './runtime.ts';
 import { podStatus } from './status.ts';
 import { podVolumeError } from '../storage/kubelet-volumes.ts';
 import { VolumeData } from './volumes.ts';
+import { NodeStatusReporter } from './node-status.ts';
 
 const PODS = CORE('pods');
 const NODES = CORE('nodes');
@@ -188,6 +189,10 @@ export class Kubelet implements Controller {
   network: ClusterNetwork | undefined;
   /** The bytes behind pods' volumes (PVs, node disks, emptyDirs). */
   readonly volumes: VolumeData;
+  /** Lease renewals and node status reports. */
+  private readonly nodeStatus: NodeStatusReporter;
+  /** Stopped nodes (`docker stop`): their kubelet and containers are gone; ms it happened. */
+  private readonly down = new Map<string, number>();
 
   constructor(private readonly ctx: ControllerContext, options: KubeletOptions = {}) {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
@@ -195,7 +200,8 @@ export class Kubelet implements Controller {
     this.nodeAliveFn = options.nodeAlive;
     this.preloaded = (options.preloadedImages ?? []).map((i) => parseImageRef(i).full);
     this.events = new EventRecorder(ctx);
-    this.volumes = new VolumeData(ctx.store, () => ctx.clock.now());
+    this.volumes = new VolumeData(ctx.store, () => ctx.clock.now(), (ms, fn) => { ctx.clock.after(ms, fn, { label: 'kubelet volume sync' }); });
+    this.nodeStatus = new NodeStatusReporter(ctx, this.events);
     for (const n of ctx.store.list(NODES).items) this.addNode(n as Node);
     for (const p of ctx.store.list(PODS).items) this.observePod(p as Pod, true);
   }
@@ -261,9 +267,11 @@ export class Kubelet implements Controller {
     const name = node.metadata?.name ?? '';
     const ip = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '';
     this.nodes.set(name, { name, ip, ipam: new NodeIPAM(node.spec?.podCIDR ?? '10.244.0.0/24'), images: new Set(this.preloaded), pullFreeAt: 0, pulling: new Map(), pods: new Set() });
+    this.nodeStatus.adopt(name);
   }
 
   private nodeAlive(name: string): boolean {
+    if (this.down.has(name)) return false;
     if (this.nodeAliveFn !== undefined) return this.nodeAliveFn(name);
     return ready(this.ctx.store.get(NODES, '', name) as Node | undefined);
   }
@@ -937,10 +945,10 @@ export class Kubelet implements Controller {
 
   // ---------------------------------------------------------------- status
 
-  private writeStatus(p: PodRecord): void {
+  private writeStatus(p: PodRecord, force = false): void {
     const current = this.ctx.store.get(PODS, p.namespace, p.name) as Pod | undefined;
     if (current === undefined || current.metadata?.uid !== p.uid) return;
-    if (p.adopted && !p.terminating) return;
+    if (p.adopted && !p.terminating && !force) return;
     const status = podStatus(p, current.status, this.now());
     if (deepEqual(status, current.status)) return;
     try {
@@ -949,6 +957,94 @@ export class Kubelet implements Controller {
       if (!isStatusError(error)) throw error;
     }
     if (p.finished === false && (status.phase === 'Succeeded' || status.phase === 'Failed') && !p.terminating) this.finish(p);
+  }
+
+  // ---------------------------------------------------------------- node power (docker stop/start)
+
+  /** Whether a node has been stopped (`docker stop`) and not started again. */
+  isNodeStopped(name: string): boolean {
+    return this.down.has(name);
+  }
+
+  /**
+   * `docker stop kind-worker2`: every process on the node dies at once and its
+   * kubelet with them, so nothing reports it: no status writes, no lease renewals,
+   * no graceful termination. Pods keep the status they last had.
+   */
+  stopNode(name: string): void {
+    if (!this.nodes.has(name) || this.down.has(name)) return;
+    this.down.set(name, this.ctx.clock.now());
+    this.nodeStatus.stop(name);
+    for (const uid of this.nodes.get(name)!.pods) {
+      const p = this.pods.get(uid);
+      if (p !== undefined) this.powerOff(p);
+    }
+  }
+
+  /**
+   * `docker start kind-worker2`: the kubelet starts, reports the node Ready, finishes
+   * the deletions it missed and starts its pods again in new sandboxes, as after a
+   * reboot: each container that was running counts a restart, its last state
+   * `Unknown` with exit code 255.
+   */
+  startNode(name: string): void {
+    const stoppedAt = this.down.get(name);
+    if (stoppedAt === undefined) return;
+    this.down.delete(name);
+    this.nodeStatus.start(name);
+    for (const uid of this.nodes.get(name)?.pods ?? []) {
+      const p = this.pods.get(uid);
+      if (p !== undefined) this.powerOn(p, stoppedAt);
+    }
+  }
+
+  private powerOff(p: PodRecord): void {
+    this.volumeWaiters.get(p.uid)?.();
+    this.volumeWaiters.delete(p.uid);
+    for (const c of [...p.init, ...p.app]) {
+      this.stopProbes(c);
+      const handle = c.process;
+      if (handle === undefined) continue;
+      // Cleared first: no relist is left to record this exit.
+      c.process = undefined;
+      handle.kill(9);
+    }
+    for (const cancel of p.timers) cancel();
+    p.timers.clear();
+    p.busy = false;
+    this.closeSockets(p);
+  }
+
+  private powerOn(p: PodRecord, stoppedMs: number): void {
+    const stoppedAt = rfc3339(stoppedMs);
+    this.dirty.add(p.uid);
+    if (p.finished || p.terminating || p.pod.metadata?.deletionTimestamp !== undefined) return;
+    const killed = (c: ContainerRecord, startedAt: string): ContainerStateTerminated => ({ exitCode: 255, reason: 'Unknown', startedAt, finishedAt: stoppedAt, containerID: c.containerID });
+    if (p.adopted) {
+      // kind's system pods have no processes here: they are back as soon as the kubelet is.
+      for (const c of p.app) {
+        if (c.state.kind !== 'running') continue;
+        c.last = killed(c, c.state.startedAt);
+        c.restartCount++;
+        c.state = { kind: 'running', startedAt: this.now() };
+        c.ready = true;
+      }
+      this.writeStatus(p, true);
+      return;
+    }
+    const hadSandbox = p.sandboxReady;
+    for (const c of p.app) {
+      c.crash = undefined;
+      if (c.state.kind !== 'running') continue;
+      c.state = { kind: 'terminated', terminated: killed(c, c.state.startedAt) };
+      c.finishedAtMs = stoppedMs;
+      c.ready = false;
+      c.started = false;
+    }
+    this.releaseIP(p);
+    delete p.ip;
+    p.sandboxReady = false;
+    if (hadSandbox) this.event(p, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
   }
 
   // ---------------------------------------------------------------- what others ask of the kubelet
@@ -979,7 +1075,12 @@ export class Kubelet implements Controller {
 
   /** GET pods/log: what `kubectl logs` prints. Errors are the API server's 400s. */
   getLogs(namespace: string, name: string, container: string | undefined, opts: LogOptions = {}): string {
-    const { c } = this.container(namespace, name, container);
+    const { p, c } = this.container(namespace, name, container);
+    if (this.down.has(p.node)) {
+      // The API server cannot reach a stopped node's kubelet: a reasonless 500 (ErrorToAPIStatus).
+      const message = `Get "https://${p.hostIP}:10250/containerLogs/${namespace}/${name}/${c.name}": dial tcp ${p.hostIP}:10250: connect: no route to host`;
+      throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 });
+    }
     if (opts.previous === true) {
       if (c.logs.previous === undefined) throw badRequest(`previous terminated container "${c.name}" in pod "${name}" not found`);
       return formatLogs(c.logs.previous.lines, opts, this.ctx.clock.now());

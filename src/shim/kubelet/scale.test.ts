@@ -12,10 +12,10 @@ describe('scale', () => {
     installScheduler(c);
     installKubelet(c);
     c.settle();
-    const rs = c.registry.create({ group: 'apps', resource: 'replicasets' }, { metadata: { name: 'big' }, spec: {} }, { namespace: 'default' });
+    const rs = c.registry.create({ group: 'apps', resource: 'replicasets' }, { metadata: { name: 'big' }, spec: { selector: { matchLabels: { app: 'big' } } } }, { namespace: 'default' });
     const ref = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'big', uid: rs.metadata!.uid!, controller: true };
     for (let i = 0; i < 5000; i++) {
-      c.registry.create(CORE('pods'), { metadata: { name: `big-${i}`, ownerReferences: [ref] }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } }, { namespace: 'default' });
+      c.registry.create(CORE('pods'), { metadata: { name: `big-${i}`, labels: { app: 'big' }, ownerReferences: [ref] }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } }, { namespace: 'default' });
     }
     c.settle();
     const pods = c.registry.list(CORE('pods'), { namespace: 'default' }).items;

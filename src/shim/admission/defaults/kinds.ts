@@ -3,6 +3,7 @@
 // K:pkg/apis/core/v1/defaults.go, K:pkg/apis/storage/v1/defaults.go.
 import { dflt, isObj, list, opt, sub, type J } from '../json.ts';
 import { defaultPod, defaultPodTemplate } from './pod.ts';
+import { encodeBase64 } from '../../base64.ts';
 
 function defaultClaimSpec(spec: J): void {
   dflt(spec, 'volumeMode', 'Filesystem');
@@ -145,6 +146,14 @@ export function defaultStorageClass(obj: J): void {
 
 export function defaultSecret(obj: J): void {
   dflt(obj, 'type', 'Opaque');
+  // stringData is write-only: decoding merges it into data, over keys of the same name.
+  // K:pkg/apis/core/v1/conversion.go (Convert_v1_Secret_To_core_Secret)
+  if (isObj(obj.stringData)) {
+    const data = isObj(obj.data) ? obj.data : {};
+    for (const [k, v] of Object.entries(obj.stringData)) if (typeof v === 'string') data[k] = encodeBase64(v);
+    obj.data = data;
+  }
+  delete obj.stringData;
 }
 
 /** `group/resource` → defaulter. */

@@ -8,7 +8,8 @@ import { isQualifiedName, regexError } from '../../validation.ts';
 import { isObj, list, opt, str, type J } from '../json.ts';
 import { volumeSources } from '../defaults/pod.ts';
 import { dns1123Label, fe, isValidPortName, isValidPortNum, oneOf, specOf } from './common.ts';
-import { validateClaimSpec } from './workloads.ts';
+import { intOrPercent, validateClaimSpec } from './workloads.ts';
+import { fromLabelSelector, SelectorError } from '../../selectors.ts';
 
 const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 
@@ -194,11 +195,28 @@ export function validateSecret(obj: J, old: J | undefined): FieldError[] {
   return errs;
 }
 
+/** K:pkg/apis/policy/validation/validation.go ValidatePodDisruptionBudgetSpec. */
 export function validatePodDisruptionBudget(obj: J): FieldError[] {
   const errs: FieldError[] = [];
   const spec = specOf(obj);
   if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) {
     errs.push(fe.invalid('spec', spec, 'minAvailable and maxUnavailable cannot be both set'));
   }
+  for (const field of ['minAvailable', 'maxUnavailable'] as const) {
+    const v = spec[field];
+    intOrPercent(`spec.${field}`, v, errs);
+    const pct = typeof v === 'string' ? /^([0-9]+)%$/.exec(v) : null;
+    if (pct !== null && Number(pct[1]) > 100) errs.push(fe.invalid(`spec.${field}`, v, 'must not be greater than 100%'));
+  }
+  const selector = opt(spec, 'selector');
+  if (selector !== undefined) {
+    try {
+      fromLabelSelector(selector as Parameters<typeof fromLabelSelector>[0]);
+    } catch (e) {
+      if (!(e instanceof SelectorError)) throw e;
+      errs.push(fe.invalid('spec.selector', selector, e.message));
+    }
+  }
+  oneOf('spec.unhealthyPodEvictionPolicy', spec.unhealthyPodEvictionPolicy, ['AlwaysAllow', 'IfHealthyBudget'], errs, false);
   return errs;
 }

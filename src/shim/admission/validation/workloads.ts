@@ -45,7 +45,7 @@ function validateSelectorAndTemplate(spec: J, kindName: string, errs: ReprFieldE
 }
 
 /** An int-or-percent value: `25%` or a non-negative integer. */
-function intOrPercent(field: string, v: unknown, errs: FieldError[]): void {
+export function intOrPercent(field: string, v: unknown, errs: FieldError[]): void {
   if (v === undefined || v === null) return;
   if (typeof v === 'number') nonNegative(field, v, errs);
   else if (typeof v === 'string' && !/^[0-9]+%$/.test(v)) errs.push(fe.invalid(field, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
