@@ -7,7 +7,7 @@
 import type { Cluster } from '../shim/index.ts';
 import { ApiServer, type ApiServerHooks } from './handler.ts';
 import { errorResponse } from './status.ts';
-import type { ApiRequest, ApiResponse, ApiTransport, WatchEvent, WatchHandle } from './types.ts';
+import type { ApiRequest, ApiResponse, ApiTransport, StreamSession, StreamSink, WatchEvent, WatchHandle } from './types.ts';
 
 export class InProcessTransport implements ApiTransport {
   readonly server: ApiServer;
@@ -25,6 +25,19 @@ export class InProcessTransport implements ApiTransport {
 
   async request(req: ApiRequest): Promise<ApiResponse> {
     return this.requestSync(req);
+  }
+
+  async stream(req: ApiRequest, sink: StreamSink): Promise<{ session: StreamSession } | { response: ApiResponse }> {
+    let stream;
+    try {
+      stream = this.server.stream(req);
+    } catch (error) {
+      return { response: errorResponse(error) };
+    }
+    const session = stream.start(sink);
+    this.cluster.react();
+    // Input sets the process going: let the cluster play out what it started.
+    return { session: { ...session, stdin: (data) => { session.stdin(data); this.cluster.react(); } } };
   }
 
   watch(req: ApiRequest, onEvent: (e: WatchEvent) => void, onEnd?: (reason?: unknown) => void): WatchHandle {

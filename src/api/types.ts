@@ -53,6 +53,13 @@ export interface WatchHandle {
 export interface ApiTransport {
   request(req: ApiRequest): Promise<ApiResponse>;
   watch(req: ApiRequest, onEvent: (event: WatchEvent) => void, onEnd?: (reason?: unknown) => void): WatchHandle;
+  /**
+   * Opens a streaming subresource (`pods/log?follow=true`, `pods/exec`,
+   * `pods/attach`) with `sink` receiving its output. Resolves with the session
+   * once the stream runs, or with the API server's answer when it refused to
+   * start it (a 4xx Status). Transports that cannot stream leave it out.
+   */
+  stream?(req: ApiRequest, sink: StreamSink): Promise<{ session: StreamSession } | { response: ApiResponse }>;
 }
 
 // ---- Streaming subresources: pods/exec, pods/attach, pods/log?follow=true ----

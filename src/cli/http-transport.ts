@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { ApiRequest, ApiResponse, ApiTransport, WatchEvent, WatchHandle } from '../api/types.ts';
+import { WebSocket } from 'ws';
+import type { ApiRequest, ApiResponse, ApiTransport, StreamSession, StreamSink, StreamStatus, WatchEvent, WatchHandle } from '../api/types.ts';
+import { CLOSE, frame, PROTOCOLS, RESIZE, STDIN } from '../server/channel.ts';
 import { ExitError } from '../kubectl/errors.ts';
 import { clientVersion } from '../kubectl/version.ts';
 import type { Kubeconfig } from '../kubectl/kubeconfig.ts';
@@ -49,7 +51,12 @@ export function connectionFor(kc: Kubeconfig, contextName?: string): Connection 
   return conn;
 }
 
-function queryString(query: Record<string, string> | undefined): string {
+function queryString(query: Record<string, string> | undefined, values?: Record<string, string[]>): string {
+  if (values) {
+    const merged: [string, string][] = [];
+    for (const k of Object.keys({ ...query, ...values }).sort()) for (const v of values[k] ?? [query![k]!]) merged.push([k, v]);
+    return merged.length > 0 ? `?${merged.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}` : '';
+  }
   if (!query) return '';
   // url.Values.Encode: keys sorted.
   const parts = Object.keys(query).sort().map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(query[k]!)}`);
@@ -64,7 +71,7 @@ export class HttpTransport implements ApiTransport {
   }
 
   private open(req: ApiRequest) {
-    const url = new URL(this.base.pathname.replace(/\/$/, '') + req.path + queryString(req.query), this.base);
+    const url = new URL(this.base.pathname.replace(/\/$/, '') + req.path + queryString(req.query, req.queryValues), this.base);
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: req.headers?.accept ?? 'application/json, */*' };
     if (req.headers?.['content-type']) headers['content-type'] = req.headers['content-type'];
     if (this.conn.token) headers.authorization = `Bearer ${this.conn.token}`;
@@ -104,6 +111,76 @@ export class HttpTransport implements ApiTransport {
       });
       request.on('error', (e) => reject(this.connectionError(e)));
       request.end(body);
+    });
+  }
+
+  /** `logs -f` as a chunked response; exec and attach over a WebSocket with the remote command channels. */
+  stream(req: ApiRequest, sink: StreamSink): Promise<{ session: StreamSession } | { response: ApiResponse }> {
+    return /\/(exec|attach)$/.test(req.path) ? this.remoteCommand(req, sink) : this.chunked(req, sink);
+  }
+
+  private chunked(req: ApiRequest, sink: StreamSink): Promise<{ session: StreamSession } | { response: ApiResponse }> {
+    return new Promise((resolve, reject) => {
+      const { request } = this.open(req);
+      request.on('response', (res) => {
+        if ((res.statusCode ?? 0) >= 300) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ response: { status: res.statusCode ?? 0, headers: flatHeaders(res), body: decodeBody(Buffer.concat(chunks).toString('utf8'), res.headers['content-type']) } }));
+          return;
+        }
+        let ended = false;
+        const end = () => { if (!ended) { ended = true; sink.end(); } };
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => sink.write('stdout', chunk));
+        res.on('end', end);
+        res.on('close', end);
+        resolve({ session: { stdin: () => undefined, resize: () => undefined, close: () => { request.destroy(); end(); } } });
+      });
+      request.on('error', (e) => reject(this.connectionError(e)));
+      request.end();
+    });
+  }
+
+  private remoteCommand(req: ApiRequest, sink: StreamSink): Promise<{ session: StreamSession } | { response: ApiResponse }> {
+    return new Promise((resolve, reject) => {
+      const url = new URL(this.base.pathname.replace(/\/$/, '') + req.path + queryString(req.query, req.queryValues), this.base);
+      url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
+      const ws = new WebSocket(url, [...PROTOCOLS], {
+        headers: { 'user-agent': USER_AGENT, ...(this.conn.token ? { authorization: `Bearer ${this.conn.token}` } : {}) },
+        ...(this.conn.ca ? { ca: this.conn.ca } : {}),
+        ...(this.conn.cert ? { cert: this.conn.cert } : {}),
+        ...(this.conn.key ? { key: this.conn.key } : {}),
+        rejectUnauthorized: !this.conn.insecure,
+      });
+      let status: StreamStatus | undefined;
+      let ended = false;
+      const end = () => { if (!ended) { ended = true; sink.end(status); } };
+      ws.on('unexpected-response', (_request, res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ response: { status: res.statusCode ?? 0, headers: flatHeaders(res), body: decodeBody(Buffer.concat(chunks).toString('utf8'), res.headers['content-type']) } }));
+      });
+      ws.on('open', () => resolve({
+        session: {
+          stdin: (data) => {
+            if (data === null) { if (ws.protocol === PROTOCOLS[0]) ws.send(frame(CLOSE, new Uint8Array([STDIN]))); }
+            else ws.send(frame(STDIN, data));
+          },
+          resize: (size) => ws.send(frame(RESIZE, JSON.stringify({ Width: size.width, Height: size.height }))),
+          close: () => ws.close(),
+        },
+      }));
+      ws.on('message', (data) => {
+        const message = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        if (message.length === 0) return;
+        const text = message.subarray(1).toString('utf8');
+        if (message[0] === 1 && text) sink.write('stdout', text);
+        else if (message[0] === 2 && text) sink.write('stderr', text);
+        else if (message[0] === 3 && text) status = JSON.parse(text) as StreamStatus;
+      });
+      ws.on('close', end);
+      ws.on('error', (e) => { if (!ended) reject(this.connectionError(e)); });
     });
   }
 

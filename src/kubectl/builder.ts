@@ -256,8 +256,13 @@ async function infoFor(input: BuilderInput, doc: unknown, source: string): Promi
   const version = slash >= 0 ? apiVersion.slice(slash + 1) : apiVersion;
   const name = obj.metadata?.name ?? '';
   const namespace = obj.metadata?.namespace ?? '';
-  const resources = await input.discovery.resources();
-  const mapping = resources.find((r) => r.kind === obj.kind && r.group === group && r.version === version);
+  const find = async () => (await input.discovery.resources()).find((r) => r.kind === obj.kind && r.group === group && r.version === version);
+  let mapping = await find();
+  if (!mapping) {
+    // The kind may be new (a CRD applied a moment ago): the RESTMapper discovers again once.
+    input.discovery.invalidate();
+    mapping = await find();
+  }
   if (!mapping) {
     throw new Error(`resource mapping not found for name: ${JSON.stringify(name)} namespace: ${JSON.stringify(namespace)} from ${JSON.stringify(source)}: no matches for kind ${JSON.stringify(obj.kind)} in version ${JSON.stringify(apiVersion)}\nensure CRDs are installed first`);
   }

@@ -35,6 +35,10 @@ export interface KubectlContext {
   kubeconfig?: Kubeconfig;
   /** Discovery cache shared by a terminal's commands. */
   session?: KubectlSession;
+  /** The time ages are measured against (describe's event ages): the cluster's clock in the browser, the wall clock otherwise. */
+  now?: () => number;
+  /** Waits (drain's 5 s retries and 1 s polls): on the cluster's clock in-process, so virtual time passes. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Invocation {
@@ -59,6 +63,8 @@ export interface Command {
   run(inv: Invocation): Promise<number>;
   /** Subcommands (`config view`). */
   subcommands?: Command[];
+  /** Other names cobra accepts for a subcommand (`top pods` for `top pod`). */
+  aliases?: string[];
 }
 
 export class NoClusterError extends Error {

@@ -6,6 +6,25 @@ export interface CommandIO {
   readonly interrupted: Promise<void>;
   /** Standard input, read whole (`kubectl apply -f -`); absent means empty. */
   stdin?(): Promise<string>;
+  /** An interactive terminal (the browser's xterm), for `exec -it` and `run -it`. */
+  terminal?: TerminalIO;
+}
+
+/**
+ * What an interactive session needs from the terminal that hosts it: keys as
+ * they are typed (in TTY mode Ctrl-C arrives as "\x03" and goes to the remote
+ * process), the size and its changes, and the end of input (Ctrl-D on an
+ * empty line, or the terminal closing).
+ */
+export interface TerminalIO {
+  /** A real terminal (`-t` is honoured only then, as kubectl checks its stdin). */
+  readonly isTTY: boolean;
+  /** Starts delivering input; returns a function that stops it. */
+  onData(listener: (data: string) => void): () => void;
+  /** Input is over (the remote stdin is closed). */
+  onEnd(listener: () => void): () => void;
+  size(): { width: number; height: number };
+  onResize(listener: (size: { width: number; height: number }) => void): () => void;
 }
 
 /**

@@ -9,13 +9,21 @@ import { applyCommand } from './commands/apply.ts';
 import { configCommand } from './commands/config.ts';
 import { createCommand } from './commands/create.ts';
 import { deleteCommand } from './commands/delete.ts';
+import { cordonCommand, drainCommand, uncordonCommand } from './commands/drain.ts';
+import { describeCommand } from './commands/describe.ts';
+import { execCommand } from './commands/exec.ts';
 import { explainCommand } from './commands/explain.ts';
 import { getCommand } from './commands/get.ts';
 import { annotateCommand, labelCommand } from './commands/label.ts';
+import { logsCommand } from './commands/logs.ts';
 import { patchCommand } from './commands/patch.ts';
 import { replaceCommand } from './commands/replace.ts';
+import { rolloutCommand } from './commands/rollout.ts';
+import { runCommand } from './commands/run.ts';
 import { scaleCommand } from './commands/scale.ts';
+import { topCommand } from './commands/top.ts';
 import { versionCommand } from './commands/version.ts';
+import { waitCommand } from './commands/wait.ts';
 import { KubectlSession, NoClusterError, type Command, type Invocation, type KubectlContext } from './command.ts';
 import { ExitError, formatError } from './errors.ts';
 import { commandWords, FlagError, FlagSet } from './flags.ts';
@@ -38,6 +46,8 @@ export const kubectlCommands = [
 const COMMANDS: Command[] = [
   getCommand, applyCommand, createCommand, deleteCommand, replaceCommand, patchCommand, labelCommand, annotateCommand,
   scaleCommand, apiResourcesCommand, apiVersionsCommand, explainCommand, configCommand, versionCommand,
+  describeCommand, topCommand, logsCommand, execCommand, rolloutCommand, waitCommand, runCommand,
+  cordonCommand, uncordonCommand, drainCommand,
 ];
 
 const ROOT_FLAGS = new FlagSet([]);
@@ -72,14 +82,14 @@ async function dispatch(args: string[], ctx: KubectlContext): Promise<number> {
   let rest = withoutFirst(args, name);
   if (command.subcommands) {
     const subName = words[1];
-    const sub = command.subcommands.find((c) => c.name === subName);
+    const sub = command.subcommands.find((c) => c.name === subName || (subName !== undefined && c.aliases?.includes(subName)));
     if (!sub) {
       if (subName === undefined) return command.run(invocation(path, parseFlags(new FlagSet(command.flags), rest, path), ctx));
       throw new ExitError(`error: unknown command ${JSON.stringify(subName)}\nSee '${path} -h' for help and examples`);
     }
     command = sub;
     path = `${path} ${sub.name}`;
-    rest = withoutFirst(rest, sub.name);
+    rest = withoutFirst(rest, subName!);
   }
   const parsed = parseFlags(new FlagSet(command.flags), rest, path);
   if (parsed.flags.help === true) {

@@ -97,7 +97,6 @@ interface Case {
 const knownDifferences: Record<string, string> = {
   'kubectl get nodes -o go-template={{range .items}}{{.metadata.name}} {{end}}': 'not yet: Go templates (-o go-template, -o template) are not implemented; we print an error',
   'kubectl get -h': 'deliberate: help texts are not reproduced; we point to the command reference instead',
-  'kubectl describe nodes': 'not yet: describe is issue 6 part 2; we say the command is not available',
 };
 
 const work = mkdtempSync(join(tmpdir(), 'statecraft-diff-'));
@@ -197,6 +196,56 @@ spec:
       resources:
         requests:
           storage: 1Gi
+`;
+
+const PDB_SOLO = (budget: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: solo
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: solo
+  template:
+    metadata:
+      labels:
+        app: solo
+    spec:
+      nodeSelector:
+        kubernetes.io/hostname: kind-worker
+      containers:
+      - name: nginx
+        image: nginx:1.27
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: solo-pdb
+spec:
+  ${budget}
+  selector:
+    matchLabels:
+      app: solo
+`;
+
+const PDB_BARE = `apiVersion: v1
+kind: Pod
+metadata:
+  name: bare
+  labels:
+    run: bare
+spec:
+  nodeName: kind-worker2
+  volumes:
+  - name: scratch
+    emptyDir: {}
+  containers:
+  - name: bare
+    image: nginx:1.27
+    volumeMounts:
+    - name: scratch
+      mountPath: /scratch
 `;
 
 const LIST = `apiVersion: v1
@@ -318,10 +367,52 @@ const readOnly: Case[] = [
   { args: ['config', 'get-contexts'], sameKubeconfig: true },
   { args: ['config', 'current-context'], sameKubeconfig: true },
   { args: ['config', 'frob'], sameKubeconfig: true },
+  // ---- describe, top and help-less command errors on the fresh cluster ----
+  { args: ['describe', 'nodes'] },
+  { args: ['describe', 'node', 'kind-control-plane'] },
+  { args: ['describe', 'ns'] },
+  { args: ['describe', 'sc', 'standard'] },
+  { args: ['describe', 'sa', 'default'] },
+  { args: ['describe', 'svc', 'kubernetes'] },
+  { args: ['describe', 'endpoints', 'kubernetes'] },
+  { args: ['describe', 'deploy', '-n', 'kube-system'] },
+  { args: ['describe', 'rs', '-n', 'kube-system'] },
+  { args: ['describe', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-dns'] },
+  { args: ['describe', 'pods', 'coredns', '-n', 'kube-system'] },
+  { args: ['describe', 'ds', '-n', 'kube-system'] },
+  { args: ['describe', 'cm', 'kube-root-ca.crt'] },
+  { args: ['describe', 'lease', '-n', 'kube-node-lease', 'kind-worker'] },
+  { args: ['describe', 'endpointslices', '-n', 'kube-system'] },
+  { args: ['describe', 'pods', 'nope', 'nada'] },
+  { args: ['describe', 'cm', 'nope'] },
+  { args: ['describe', 'pods', '-l', 'app=none'] },
+  { args: ['describe', 'foo'] },
+  { args: ['describe'] },
+  { args: ['top', 'pod'] },
+  { args: ['top', 'nodes'] },
+  { args: ['top'] },
+  { args: ['top', 'frob'] },
+  { args: ['rollout'] },
+  { args: ['rollout', 'status'] },
+  { args: ['rollout', 'frob'] },
+  { args: ['logs'] },
+  { args: ['logs', 'nope'] },
+  { args: ['exec'] },
+  { args: ['exec', 'nope', '--', 'true'] },
+  { args: ['wait', 'pod/x'] },
+  { args: ['wait', '--for=condition=Ready'] },
+  { args: ['run', 'x'] },
+  { args: ['run', '--image=nginx'] },
+  { args: ['run', 'x', '--image=nginx', '--restart=Bogus'] },
+  { args: ['run', 'x', '--image=nginx', '--rm'] },
+  { args: ['run', 'x', '--image=busybox', '-i', '--dry-run=client'] },
+  { args: ['run', 'x', '--image=busybox', '--restart=Never', '--env=A=1', '--env=B=2', '--labels=a=b,c=d', '--port=8080', '--dry-run=client', '-o', 'yaml', '--', 'sh', '-c', 'echo hi'] },
+  { args: ['run', 'x', '--image=busybox', '--command', '--annotations=k=v', '--image-pull-policy=Always', '--dry-run=client', '-o', 'json', '--', 'sleep', '10'] },
+  { args: ['run', 'x', '--image=nginx', '--dry-run=client'] },
+  { args: ['run', 'x', '--image=nginx', '--env=A'] },
   // ---- not implemented yet (see knownDifferences) ----
   { args: ['get', 'nodes', '-o', 'go-template={{range .items}}{{.metadata.name}} {{end}}'] },
   { args: ['get', '-h'] },
-  { args: ['describe', 'nodes'] },
   // ---- the same code as `statecraft kubectl` ----
   { args: ['get', 'pods', '-A', '-o', 'wide'], viaCli: true },
   { args: ['get', 'nodes', 'nope'], viaCli: true },
@@ -437,6 +528,56 @@ const mutations: Case[] = [
   { args: ['scale', 'deploy', 'web'] },
   { args: ['scale', 'deploy', 'web', '--replicas=-1'] },
   { args: ['get', 'deploy', 'web'] },
+  // ---- describe, logs, exec, wait, rollout on the workloads ----
+  { args: ['describe', 'deploy', 'web'] },
+  { args: ['describe', 'rs'] },
+  { args: ['describe', 'sts', 'web'] },
+  { args: ['describe', 'svc', 'nginx'] },
+  { args: ['describe', 'pvc', 'www-web-0'] },
+  { args: ['describe', 'pv'] },
+  { args: ['describe', 'pods', 'web-'] },
+  { args: ['describe', 'pod/web', 'cm/kube-root-ca.crt'] },
+  { args: ['describe', '-f', 'web.yaml'] },
+  { args: ['wait', '--for=condition=Ready', 'pods', '-l', 'app=nginx'] },
+  { args: ['wait', '--for=condition=Available', 'deploy/web', '--timeout=10s'] },
+  { args: ['wait', '--for=jsonpath={.status.readyReplicas}=3', 'sts/web'] },
+  { args: ['wait', '--for=condition=Ready=false', 'pod/web', '--timeout=0'] },
+  { args: ['wait', '--for=delete', 'pod/nope'] },
+  { args: ['wait', '--for=bogus', 'pod/web'] },
+  { args: ['logs', 'web-0'] },
+  { args: ['logs', 'sts/web', '--tail=3'] },
+  { args: ['logs', '-l', 'app=nginx', '--prefix'] },
+  { args: ['logs', 'web', '--timestamps', '--tail=1'] },
+  { args: ['logs', 'web', '-c', 'nope'] },
+  { args: ['logs', 'web', '--previous'] },
+  { args: ['logs', 'cm/settings'] },
+  { args: ['exec', 'web-0', '--', 'hostname'] },
+  { args: ['exec', 'web-0', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3'] },
+  { args: ['exec', 'web-0', '-c', 'nope', '--', 'true'] },
+  { args: ['exec', '-i', 'web-0', '--', 'cat'], stdin: 'piped in\n' },
+  { args: ['exec', 'web-0', 'hostname'] },
+  { args: ['rollout', 'status', 'deploy/web'] },
+  { args: ['rollout', 'status', 'sts/web', '--watch=false'] },
+  { args: ['rollout', 'status', 'cm/settings'] },
+  { args: ['rollout', 'history', 'deploy/web'] },
+  { args: ['rollout', 'history', 'deploy/web', '--revision=2'] },
+  { args: ['rollout', 'history', 'sts/web'] },
+  { args: ['rollout', 'history', 'deploy/web', '--revision=9'] },
+  { args: ['rollout', 'undo', 'deploy/web', '--dry-run=client'] },
+  { args: ['rollout', 'undo', 'deploy/web', '--to-revision=9'] },
+  { args: ['rollout', 'pause', 'deploy/web'] },
+  { args: ['rollout', 'pause', 'deploy/web'] },
+  { args: ['rollout', 'restart', 'deploy/web'] },
+  { args: ['rollout', 'resume', 'deploy/web'] },
+  { args: ['rollout', 'resume', 'deploy/web'] },
+  { args: ['rollout', 'pause', 'sts/web'] },
+  { args: ['rollout', 'restart', 'deploy/web', '--dry-run=server'] },
+  { args: ['rollout', 'undo', 'deploy/web'] },
+  { args: ['rollout', 'status', 'deploy/web'] },
+  { args: ['rollout', 'history', 'deploy/web'] },
+  { args: ['run', 'one', '--image=nginx:1.27'] },
+  { args: ['run', 'one', '--image=nginx:1.27'] },
+  { args: ['wait', '--for=condition=Ready', 'pod/one'] },
   // ---- replace ----
   { args: ['replace', '-f', 'cm.yaml'], files: { 'cm.yaml': CM('  mode: replaced\n') } },
   { args: ['replace', '-f', 'ghost.yaml'], files: { 'ghost.yaml': CM('  g: "1"\n', 'ghost') } },
@@ -482,6 +623,36 @@ const mutations: Case[] = [
   { args: ['delete', 'pods'] },
   { args: ['delete', 'cm', '--all', '-l', 'a=b'] },
   { args: ['get', 'all'] },
+  // ---- disruptions: PodDisruptionBudgets, cordon, drain (one evictable pod per drain: kubectl evicts concurrently) ----
+  { args: ['apply', '-f', 'pdb-solo.yaml'], files: { 'pdb-solo.yaml': PDB_SOLO('minAvailable: 1') } },
+  { args: ['get', 'pdb'] },
+  { args: ['get', 'pdb', 'solo-pdb', '-o', 'jsonpath={.status.disruptionsAllowed} {.status.conditions[0].reason}'] },
+  { args: ['cordon', 'kind-worker'] },
+  { args: ['cordon', 'kind-worker'] },
+  { args: ['get', 'nodes'] },
+  { args: ['drain', 'kind-worker'] },
+  { args: ['drain', 'kind-worker', '--ignore-daemonsets', '--dry-run=client'] },
+  { args: ['drain', 'kind-worker', '--ignore-daemonsets', '--pod-selector=app=solo', '--timeout=3s'] },
+  { args: ['apply', '-f', 'pdb-solo.yaml'], files: { 'pdb-solo.yaml': PDB_SOLO('maxUnavailable: 1') } },
+  { args: ['get', 'pdb'] },
+  { args: ['drain', 'kind-worker', '--ignore-daemonsets', '--pod-selector=app=solo'] },
+  { args: ['get', 'pods', '-l', 'app=solo'] },
+  { args: ['uncordon', 'kind-worker'] },
+  { args: ['uncordon', 'kind-worker'] },
+  { args: ['cordon', 'nope'] },
+  { args: ['drain'] },
+  { args: ['cordon', 'kind-worker', '-l', 'a=b'] },
+  { args: ['cordon', '-l', 'kubernetes.io/hostname=kind-worker2', '--dry-run=server'] },
+  { args: ['uncordon', 'kind-worker2', '--dry-run=client'] },
+  { args: ['drain', 'kind-worker', '--selector=x=y', '--ignore-daemonsets'] },
+  { args: ['drain', '--selector=nomatch=x'] },
+  { args: ['drain', 'kind-worker', '--delete-local-data'] },
+  { args: ['create', '-f', 'pdb-bare.yaml'], files: { 'pdb-bare.yaml': PDB_BARE } },
+  { args: ['drain', 'kind-worker2', '--ignore-daemonsets', '--pod-selector=run=bare'] },
+  { args: ['drain', 'kind-worker2', '--ignore-daemonsets', '--pod-selector=run=bare', '--delete-emptydir-data'] },
+  { args: ['drain', 'kind-worker2', '--pod-selector=run=bare', '--delete-emptydir-data', '--force', '--grace-period=0'] },
+  { args: ['uncordon', 'kind-worker2'] },
+  { args: ['delete', '-f', 'pdb-solo.yaml'] },
   // ---- explain ----
   { args: ['explain', 'pods'] },
   { args: ['explain', 'deploy.spec.replicas'] },
