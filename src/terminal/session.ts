@@ -8,7 +8,7 @@
 import type { ApiTransport } from '../api/types.ts';
 import { kubectl, kubectlCommands, KubectlSession } from '../kubectl/kubectl.ts';
 import { kindKubeconfig } from '../kubectl/kubeconfig.ts';
-import type { CommandIO } from '../kubectl/io.ts';
+import type { CommandIO, FileSource } from '../kubectl/io.ts';
 import { ShellSyntaxError, splitWords } from './words.ts';
 
 export interface TerminalOutput {
@@ -25,7 +25,8 @@ export class TerminalSession {
   /** What kubectl remembers between commands (discovery), as its cache directory does. */
   private readonly kubectlSession = new KubectlSession();
 
-  constructor(private readonly transport?: ApiTransport) {
+  /** `files`: what `kubectl apply -f NAME` reads (the page's editor files). */
+  constructor(private readonly transport?: ApiTransport, private readonly files?: FileSource) {
     this.builtins = {
       help: (_args, io) => { io.stdout(helpText(Boolean(this.transport))); return 0; },
       clear: (_args, io) => { io.stdout(CLEAR_SCREEN); return 0; },
@@ -37,7 +38,7 @@ export class TerminalSession {
       true: () => 0,
       false: () => 1,
       kubectl: (args, io) => kubectl(args, {
-        io, ...(this.transport ? { transport: this.transport } : {}), session: this.kubectlSession, kubeconfig: kindKubeconfig(),
+        io, ...(this.transport ? { transport: this.transport } : {}), ...(this.files ? { files: this.files } : {}), session: this.kubectlSession, kubeconfig: kindKubeconfig(),
       }),
     };
   }

@@ -3,37 +3,74 @@
  * it directly: it routes API requests and watches to the cluster's transport
  * and runs one TerminalSession per terminal on the page.
  */
+import type { InProcessTransport } from '../api/transport.ts';
 import type { ApiTransport, WatchHandle } from '../api/types.ts';
+import type { FileSource } from '../kubectl/io.ts';
+import type { TextFile } from '../runner/manifests.ts';
+import { fileSource } from '../runner/shim-commands.ts';
+import type { Lab } from '../schemas/lab.ts';
 import { TerminalSession } from '../terminal/session.ts';
+import { LabSession, type WallClock } from './lab.ts';
 import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol.ts';
 
 export const KUBERNETES_VERSION = 'v1.32';
 
+export interface WorkerHostOptions {
+  /** The page's cluster when no lab asks for one of its own; built on first use (a lab page never needs it). */
+  defaultCluster?(): ApiTransport;
+  /** A new cluster for a lab (its topology), kept in step with the wall clock by the caller. */
+  newCluster?(lab: Lab): InProcessTransport;
+  /** Wall time, for checks that wait until the cluster is quiet. */
+  clock?: WallClock;
+}
+
 export class WorkerHost {
   private readonly sessions = new Map<string, TerminalSession>();
   private readonly watches = new Map<number, WatchHandle>();
+  private lab?: LabSession;
+  /** Requests wait while a lab's cluster is being built, so none lands on the old one. */
+  private opening: Promise<void> = Promise.resolve();
+  private workspace: TextFile[] = [];
+  /** The editor's files as the terminal's kubectl sees them (`-f app.yaml`). */
+  private readonly files: FileSource = {
+    stat: (p) => fileSource(this.workspace).stat(p),
+    read: (p) => fileSource(this.workspace).read(p),
+    list: (p) => fileSource(this.workspace).list(p),
+  };
 
-  constructor(private readonly post: (message: FromWorker) => void, private readonly transport?: ApiTransport) {}
+  constructor(
+    private readonly post: (message: FromWorker) => void,
+    private transport?: ApiTransport,
+    private readonly options: WorkerHostOptions = {},
+  ) {}
 
   start(): void {
     this.post({ type: 'ready', protocol: PROTOCOL_VERSION, kubernetesVersion: KUBERNETES_VERSION });
   }
 
   async handle(msg: ToWorker): Promise<void> {
+    if (msg.type === 'lab.open') {
+      const opened = this.opening.then(() => this.openLab(msg.id, msg.lab, msg.setupFiles));
+      this.opening = opened.catch(() => undefined);
+      return opened;
+    }
+    await this.opening;
     switch (msg.type) {
       case 'api': {
-        const response = this.transport
-          ? await this.transport.request(msg.request)
+        const transport = this.cluster();
+        const response = transport
+          ? await transport.request(msg.request)
           : { status: 503, headers: { 'content-type': 'application/json' }, body: unavailable() };
         this.post({ type: 'api.response', id: msg.id, response });
         break;
       }
       case 'watch': {
-        if (!this.transport) {
+        const transport = this.cluster();
+        if (!transport) {
           this.post({ type: 'watch.end', id: msg.id, reason: 'no cluster in this build' });
           break;
         }
-        const handle = this.transport.watch(
+        const handle = transport.watch(
           msg.request,
           (event) => this.post({ type: 'watch.event', id: msg.id, event }),
           (reason) => { this.watches.delete(msg.id); this.post({ type: 'watch.end', id: msg.id, reason: reason === undefined ? undefined : String(reason) }); },
@@ -46,7 +83,7 @@ export class WorkerHost {
         this.watches.delete(msg.id);
         break;
       case 'term.open':
-        this.sessions.set(msg.term, new TerminalSession(this.transport));
+        this.sessions.set(msg.term, this.newSession());
         break;
       case 'term.run': {
         const session = this.session(msg.term);
@@ -69,12 +106,69 @@ export class WorkerHost {
         this.sessions.get(msg.term)?.interrupt();
         this.sessions.delete(msg.term);
         break;
+      case 'files.write':
+        this.workspace = msg.files;
+        break;
+      case 'lab.check':
+      case 'lab.apply':
+        await this.labRequest(msg);
+        break;
+    }
+  }
+
+  private cluster(): ApiTransport | undefined {
+    this.transport ??= this.options.defaultCluster?.();
+    return this.transport;
+  }
+
+  private newSession(): TerminalSession {
+    return new TerminalSession(this.cluster(), this.files);
+  }
+
+  /** A fresh cluster for the lab, then its setup; what ran on the old cluster ends. */
+  private async openLab(id: number, lab: Lab, setupFiles: TextFile[]): Promise<void> {
+    if (!this.options.newCluster || !this.options.clock) {
+      this.post({ type: 'lab.error', id, message: 'this build has no in-browser cluster for labs' });
+      return;
+    }
+    for (const [wid, handle] of this.watches) {
+      this.watches.delete(wid);
+      handle.stop();
+    }
+    const transport = this.options.newCluster(lab);
+    this.transport = transport;
+    this.lab = new LabSession(lab, transport, this.options.clock);
+    // Running commands (a `kubectl get -w`) end as if interrupted; each terminal keeps its screen and gets a new shell.
+    for (const [term, session] of this.sessions) {
+      session.interrupt();
+      this.sessions.set(term, this.newSession());
+    }
+    try {
+      this.post({ type: 'lab.ready', id, problems: await this.lab.prepare(setupFiles) });
+    } catch (error) {
+      this.post({ type: 'lab.error', id, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private async labRequest(msg: Extract<ToWorker, { type: 'lab.check' | 'lab.apply' }>): Promise<void> {
+    if (!this.lab) {
+      this.post({ type: 'lab.error', id: msg.id, message: 'no lab is open on this page' });
+      return;
+    }
+    try {
+      if (msg.type === 'lab.check') {
+        this.post({ type: 'lab.checked', id: msg.id, result: await this.lab.check(msg.step) });
+      } else {
+        this.post({ type: 'lab.applied', id: msg.id, ...(await this.lab.apply(msg.manifests, msg.commands)) });
+      }
+    } catch (error) {
+      this.post({ type: 'lab.error', id: msg.id, message: error instanceof Error ? error.message : String(error) });
     }
   }
 
   private session(term: string): TerminalSession {
     let session = this.sessions.get(term);
-    if (!session) this.sessions.set(term, (session = new TerminalSession(this.transport)));
+    if (!session) this.sessions.set(term, (session = this.newSession()));
     return session;
   }
 }

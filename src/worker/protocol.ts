@@ -10,6 +10,9 @@
  * `term.exit` per line.
  */
 import type { ApiRequest, ApiResponse, WatchEvent } from '../api/types.ts';
+import type { StepResult } from '../runner/grade.ts';
+import type { TextFile } from '../runner/manifests.ts';
+import type { Lab } from '../schemas/lab.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -23,7 +26,18 @@ export type ToWorker =
   | { type: 'term.signal'; term: string; signal: 'SIGINT' }
   | { type: 'term.resize'; term: string; cols: number; rows: number }
   | { type: 'term.complete'; id: number; term: string; line: string; cursor: number }
-  | { type: 'term.close'; term: string };
+  | { type: 'term.close'; term: string }
+  /**
+   * The page's editor files, as `kubectl apply -f NAME` in a terminal reads
+   * them; sent before each terminal line so the terminal sees the latest text.
+   */
+  | { type: 'files.write'; files: TextFile[] }
+  /** A fresh cluster with the lab's topology, then its setup (also "Reset lab"). */
+  | { type: 'lab.open'; id: number; lab: Lab; setupFiles: TextFile[] }
+  /** Runs the checks of step `step` (0-based) of the open lab against the page's cluster. */
+  | { type: 'lab.check'; id: number; step: number }
+  /** Applies manifests, then runs a commands.sh (the lab's solution, when the learner asks). */
+  | { type: 'lab.apply'; id: number; manifests: TextFile[]; commands?: TextFile };
 
 export type FromWorker =
   | { type: 'ready'; protocol: number; kubernetesVersion: string }
@@ -35,4 +49,10 @@ export type FromWorker =
   | { type: 'term.completions'; id: number; start: number; candidates: string[] }
   /** The worker asks the page to open an object in the editor (`kubectl edit`). */
   | { type: 'ui.edit'; term: string; request: number; path: string; yaml: string }
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  /** The lab's cluster is ready; `problems` are the setup's (the lab's fault, not the learner's). */
+  | { type: 'lab.ready'; id: number; problems: string[] }
+  | { type: 'lab.checked'; id: number; result: StepResult }
+  | { type: 'lab.applied'; id: number; problems: string[]; notes: string[] }
+  /** A lab request that could not run (no lab open, a step that does not exist). */
+  | { type: 'lab.error'; id: number; message: string };

@@ -4,9 +4,17 @@
  * speaks the protocol in src/worker/protocol.ts.
  */
 import type { ApiRequest, ApiResponse, ApiTransport, WatchEvent, WatchHandle } from '../../api/types.ts';
+import type { StepResult } from '../../runner/grade.ts';
+import type { TextFile } from '../../runner/manifests.ts';
+import type { Lab } from '../../schemas/lab.ts';
 import type { FromWorker, ToWorker } from '../../worker/protocol.ts';
+import { workspaceFiles } from './files.ts';
 
 type TermListener = { output(data: string): void; exit(code: number): void };
+type LabReply = Extract<FromWorker, { type: 'lab.ready' | 'lab.checked' | 'lab.applied' | 'lab.error' }>;
+
+/** A lab request the worker refused (no lab open, no such step). */
+export class LabError extends Error {}
 
 export class ClusterConnection implements ApiTransport {
   private readonly worker: Worker;
@@ -15,6 +23,7 @@ export class ClusterConnection implements ApiTransport {
   private readonly watches = new Map<number, { onEvent(e: WatchEvent): void; onEnd?(reason?: unknown): void }>();
   private readonly completions = new Map<number, (result: { start: number; candidates: string[] }) => void>();
   private readonly terms = new Map<string, TermListener>();
+  private readonly labReplies = new Map<number, (reply: LabReply) => void>();
   readonly ready: Promise<{ kubernetesVersion: string }>;
 
   constructor() {
@@ -33,6 +42,8 @@ export class ClusterConnection implements ApiTransport {
         case 'term.completions': this.completions.get(msg.id)?.(msg); this.completions.delete(msg.id); break;
         case 'ui.edit': window.dispatchEvent(new CustomEvent('statecraft:edit', { detail: msg })); break;
         case 'fatal': console.error('cluster worker:', msg.message); break;
+        case 'lab.ready': case 'lab.checked': case 'lab.applied': case 'lab.error':
+          this.labReplies.get(msg.id)?.(msg); this.labReplies.delete(msg.id); break;
       }
     };
   }
@@ -56,12 +67,43 @@ export class ClusterConnection implements ApiTransport {
     return { stop: () => { this.watches.delete(id); this.post({ type: 'cancel', id }); } };
   }
 
+  private labRequest<T extends LabReply['type']>(message: ToWorker & { id: number }, expect: T): Promise<Extract<LabReply, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      this.labReplies.set(message.id, (reply) => {
+        if (reply.type === expect) resolve(reply as Extract<LabReply, { type: T }>);
+        else reject(new LabError(reply.type === 'lab.error' ? reply.message : `unexpected ${reply.type}`));
+      });
+      this.post(message);
+    });
+  }
+
+  /** A fresh cluster with the lab's topology and setup (also "Reset lab"); resolves with the setup's problems. */
+  async openLab(lab: Lab, setupFiles: TextFile[]): Promise<string[]> {
+    return (await this.labRequest({ type: 'lab.open', id: this.nextId++, lab, setupFiles }, 'lab.ready')).problems;
+  }
+
+  /** Runs one step's checks (0-based) against the page's cluster. */
+  async checkStep(step: number): Promise<StepResult> {
+    return (await this.labRequest({ type: 'lab.check', id: this.nextId++, step }, 'lab.checked')).result;
+  }
+
+  /** Applies manifests, then a commands.sh, as grading applies a submission. */
+  async applyFiles(manifests: TextFile[], commands?: TextFile): Promise<{ problems: string[]; notes: string[] }> {
+    const { problems, notes } = await this.labRequest({ type: 'lab.apply', id: this.nextId++, manifests, ...(commands ? { commands } : {}) }, 'lab.applied');
+    return { problems, notes };
+  }
+
   /** Opens a terminal session; the worker keeps its shell state (variables, history of exit codes). */
   openTerminal(term: string, listener: TermListener, cols: number, rows: number) {
     this.terms.set(term, listener);
     this.post({ type: 'term.open', term, cols, rows });
     return {
-      run: (line: string) => this.post({ type: 'term.run', term, line }),
+      run: (line: string) => {
+        // The editor's current text, so `kubectl apply -f NAME` applies what the learner sees.
+        const files = workspaceFiles();
+        if (files.length > 0) this.post({ type: 'files.write', files });
+        this.post({ type: 'term.run', term, line });
+      },
       input: (data: string) => this.post({ type: 'term.input', term, data }),
       interrupt: () => this.post({ type: 'term.signal', term, signal: 'SIGINT' }),
       resize: (c: number, r: number) => this.post({ type: 'term.resize', term, cols: c, rows: r }),

@@ -4,6 +4,7 @@
  * element nears the viewport on a device with a fine pointer. Nothing of Monaco
  * (code or CSS) is fetched before that.
  */
+import { registerWorkspaceFile } from '../cluster/files.ts';
 import { loadDraft, saveDraft } from './storage.ts';
 
 export interface EditorBackend {
@@ -30,20 +31,32 @@ class TextareaBackend implements EditorBackend {
 
 class StatecraftEditor extends HTMLElement {
   backend?: EditorBackend;
+  private initial = '';
+
+  /** Replaces the text (the lab's Reset and "Open in the editor"), keeping the draft in step. */
+  replaceText(text: string): void {
+    this.backend?.setValue(text);
+    saveDraft(this.dataset.file ?? 'manifest.yaml', text, this.initial);
+  }
+
+  /** Back to the lesson's starting file. */
+  reset(): void {
+    this.replaceText(this.initial);
+  }
 
   connectedCallback(): void {
     if (this.backend) return;
     const file = this.dataset.file ?? 'manifest.yaml';
     const initial = this.querySelector('template')?.innerHTML ? decode(this.querySelector('template')!.innerHTML) : '';
+    this.initial = initial;
     const textarea = this.querySelector('textarea')!;
     const draft = loadDraft(file);
     if (draft !== null) textarea.value = draft;
     this.use(new TextareaBackend(textarea), file, initial);
+    // The terminal's `kubectl apply -f <file>` reads what this editor holds.
+    registerWorkspaceFile(file, () => this.backend?.getValue() ?? textarea.value);
 
-    this.querySelector('[data-action="reset"]')?.addEventListener('click', () => {
-      this.backend?.setValue(initial);
-      saveDraft(file, initial, initial);
-    });
+    this.querySelector('[data-action="reset"]')?.addEventListener('click', () => this.reset());
     this.querySelector('[data-action="format"]')?.addEventListener('click', () => void this.backend?.format());
 
     if (!wantsMonaco()) {
