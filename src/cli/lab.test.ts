@@ -17,9 +17,7 @@ import { proveLab, runLabCheck, scaffoldLab } from './lab.ts';
  * state; the rest is reported as skipped, with `lab check`'s own words. Remove
  * a lab from here when it passes (the test says so).
  */
-const BLOCKED: Record<string, string> = {
-  'statefulset-basics': 'needs the StatefulSet controller, dynamic provisioning (local-path), EndpointSlices and `kubectl exec` in the simulator',
-};
+const BLOCKED: Record<string, string> = {};
 
 describe('lab check (every lab in labs/, on the shim)', () => {
   for (const id of labIds('labs')) {
