@@ -2,7 +2,8 @@
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
-import { readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { fileURLToPath } from 'node:url';
 
 const monacoEsm = fileURLToPath(new URL('./node_modules/monaco-editor/esm/', import.meta.url));
@@ -29,6 +30,19 @@ function monacoCssOnDemand() {
   };
 }
 
+/**
+ * The labs in course order: by the lesson each belongs to, then by id.
+ * @returns {{ label: string, link: string }[]}
+ */
+function labLinks() {
+  const labs = fileURLToPath(new URL('./labs/', import.meta.url));
+  return readdirSync(labs)
+    .filter((id) => existsSync(`${labs}${id}/lab.yaml`))
+    .map((id) => ({ id, lab: parseYaml(readFileSync(`${labs}${id}/lab.yaml`, 'utf8')) }))
+    .sort((a, b) => String(a.lab.lesson ?? '~').localeCompare(String(b.lab.lesson ?? '~')) || a.id.localeCompare(b.id))
+    .map(({ id, lab }) => ({ label: String(lab.title).split(' — ')[0], link: `/labs/${id}/` }));
+}
+
 function lessonSlugs() {
   return readdirSync(new URL('./content/lessons/', import.meta.url), { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && /^\d+-/.test(entry.name))
@@ -46,7 +60,7 @@ export default defineConfig({
       sidebar: [
         // Lessons are numbered folders (content/lessons/NN-topic/); folder order is course order.
         { label: 'Lessons', items: lessonSlugs().map((slug) => ({ slug })) },
-        { label: 'Labs', items: [{ label: 'StatefulSet basics', link: '/labs/statefulset-basics/' }] },
+        { label: 'Labs', items: labLinks() },
       ],
       pagefind: true,
     }),
