@@ -8,6 +8,7 @@ import { clientVersion } from '../kubectl/version.ts';
 import { gradeCommand } from './grade.ts';
 import { labCommand } from './lab.ts';
 import { nodeCommand } from './node.ts';
+import { kindCommand } from './kind.ts';
 import { processIO, runKubectl } from './kubectl.ts';
 import { serve } from './serve.ts';
 
@@ -65,6 +66,7 @@ export function buildProgram(): Command {
   program.addCommand(gradeCommand());
   program.addCommand(labCommand());
   program.addCommand(nodeCommand());
+  program.addCommand(kindCommand());
   return program;
 }
 
