@@ -71,6 +71,13 @@ function clusterScenarios(): void {
   }
 }
 
+/** Grading throughput (scripts/bench-grade.ts), in a child process of its own. */
+function gradeThroughput(): void {
+  const result = spawnSync('npx', ['tsx', 'scripts/bench-grade.ts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(result.stdout);
+  if (result.status !== 0) console.error(`bench: grading failed (exit ${result.status})`);
+}
+
 /** The in-browser cluster's worker bundle (shim, API, kubectl, schema), gzip. */
 function workerBytes(): void {
   if (!existsSync('dist/index.html')) spawnSync('npx', ['astro', 'build'], { stdio: 'inherit' });
@@ -79,5 +86,6 @@ function workerBytes(): void {
 }
 
 clusterScenarios();
+gradeThroughput();
 workerBytes();
 await lessonInitialBytes();
