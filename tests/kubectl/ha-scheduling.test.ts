@@ -204,6 +204,8 @@ suite('scheduling for high availability with the real kubectl', () => {
     await until(['get', 'pvc', 'in-b', '--no-headers'], (out) => out.includes('Bound'), 'in-b Bound');
     await until(['get', 'events', '--field-selector', 'involvedObject.name=in-c,reason=FailedScheduling', '--no-headers'], (out) => out.includes('persistent volumes'), 'in-c FailedScheduling');
     await until(['get', 'pod', 'in-b', '--no-headers'], (out) => out.includes('Running'), 'in-b Running');
+    // The PV controller notices the unscheduled consumer on its next pass over the claim.
+    await until(['get', 'events', '--field-selector', 'involvedObject.name=in-c,reason=WaitForPodScheduled', '--no-headers'], (out) => out.includes('waiting for pod in-c'), 'in-c WaitForPodScheduled');
     parts.push(await transcript(cluster, [
       ['get', 'pods', 'in-b', 'in-c', '-o', 'custom-columns=NAME:.metadata.name,STATUS:.status.phase,NODE:.spec.nodeName'],
       ['get', 'pvc', 'in-b', 'in-c'],
