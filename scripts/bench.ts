@@ -71,11 +71,13 @@ function clusterScenarios(): void {
   }
 }
 
-/** Grading throughput (scripts/bench-grade.ts), in a child process of its own. */
-function gradeThroughput(): void {
-  const result = spawnSync('npx', ['tsx', 'scripts/bench-grade.ts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  process.stdout.write(result.stdout);
-  if (result.status !== 0) console.error(`bench: grading failed (exit ${result.status})`);
+/** Our kubectl in-process (scripts/bench-kubectl.ts) and grading throughput (scripts/bench-grade.ts), each in a child process. */
+function childScripts(): void {
+  for (const script of ['scripts/bench-kubectl.ts', 'scripts/bench-grade.ts']) {
+    const result = spawnSync('npx', ['tsx', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    process.stdout.write(result.stdout);
+    if (result.status !== 0) console.error(`bench: ${script} failed (exit ${result.status})`);
+  }
 }
 
 /** The in-browser cluster's worker bundle (shim, API, kubectl, schema), gzip. */
@@ -86,6 +88,6 @@ function workerBytes(): void {
 }
 
 clusterScenarios();
-gradeThroughput();
+childScripts();
 workerBytes();
 await lessonInitialBytes();
