@@ -56,10 +56,34 @@ async function lessonInitialBytes(): Promise<void> {
     }
     emit('lesson_initial_js_gz_kb', median(js), 'KiB');
     emit('lesson_initial_css_gz_kb', median(css), 'KiB');
+    emit('terminal_keystroke_echo_ms', await keystrokeEcho(browser, site.url), 'ms');
   } finally {
     await browser.close();
     await site.stop();
   }
+}
+
+/**
+ * Median time from a key press in a lesson's terminal to the character on its
+ * screen (xterm's rows in the DOM), over 40 keys typed one at a time.
+ */
+async function keystrokeEcho(browser: Awaited<ReturnType<typeof launchBrowser>>, url: string): Promise<number> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${url}/lessons/01-stateful-vs-stateless/`);
+  await page.locator('sc-terminal').first().scrollIntoViewIfNeeded();
+  await page.waitForSelector('sc-terminal[data-ready="true"]');
+  await page.locator('sc-terminal .xterm').first().click();
+  const times: number[] = [];
+  const keys = 'kubectlgetpodswideabcdefghijklmnopqrstuv';
+  for (let i = 0; i < keys.length; i++) {
+    const typed = keys.slice(0, i + 1);
+    const start = Date.now();
+    await page.keyboard.press(keys[i]!);
+    await page.waitForFunction((text) => document.querySelector('sc-terminal .xterm-rows')?.textContent?.includes(text), typed, { polling: 'raf' });
+    times.push(Date.now() - start);
+  }
+  await page.close();
+  return median(times);
 }
 
 /** The cluster scenarios run in child processes of their own (scripts/bench-cluster.ts). */
