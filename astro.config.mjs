@@ -40,7 +40,7 @@ function labLinks() {
     .filter((id) => existsSync(`${labs}${id}/lab.yaml`))
     .map((id) => ({ id, lab: parseYaml(readFileSync(`${labs}${id}/lab.yaml`, 'utf8')) }))
     .sort((a, b) => String(a.lab.lesson ?? '~').localeCompare(String(b.lab.lesson ?? '~')) || a.id.localeCompare(b.id))
-    .map(({ id, lab }) => ({ label: String(lab.title).split(' — ')[0], link: `/labs/${id}/` }));
+    .map(({ id, lab }) => ({ label: String(lab.title).split(' — ')[0] ?? id, link: `/labs/${id}/` }));
 }
 
 function lessonSlugs() {
