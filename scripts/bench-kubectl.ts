@@ -18,7 +18,7 @@ api.cluster.settle();
 
 const session = new KubectlSession();
 let out = '';
-const io = { stdout: (t: string) => { out += t; }, stderr: (t: string) => { out += t; } };
+const io = { stdout: (t: string) => { out += t; }, stderr: (t: string) => { out += t; }, interrupted: new Promise<void>(() => undefined) };
 const run = async (): Promise<number> => {
   out = '';
   const start = performance.now();
