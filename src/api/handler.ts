@@ -8,7 +8,7 @@
  */
 import {
   badRequest, fieldError, fromLabelSelector, invalid, parseFieldSelector, parseLabelSelector, checkFieldSelector,
-  deepClone, evictPod, serverVersion, StatusError, type Cluster, type KObject, type ResourceType, type FieldSelector, type LabelSelector,
+  deepClone, evictPod, requestToken, serverVersion, type TokenRequestSpec, StatusError, type Cluster, type KObject, type ResourceType, type FieldSelector, type LabelSelector,
 } from '../shim/index.ts';
 import { aggregatedDiscovery, coreVersions, group, groupList, resourceList, wantsAggregatedDiscovery } from './discovery.ts';
 import { attachStream, execStream, isScheduled, pickContainer, type AttachHook, type ExecHook } from './exec.ts';
@@ -157,6 +157,7 @@ export class ApiServer {
     if ((sub === 'exec' || sub === 'attach') && (req.method === 'GET' || req.method === 'POST')) return this.remoteCommandWithoutStream(ctx);
     if (sub === 'binding' && req.method === 'POST') return this.binding(ctx, name);
     if (sub === 'eviction' && req.method === 'POST') return this.eviction(ctx, name);
+    if (sub === 'token' && ctx.rt.resource === 'serviceaccounts' && req.method === 'POST') return this.token(ctx, name);
     switch (req.method) {
       case 'GET': return this.get(ctx, name);
       case 'PUT': return this.update(ctx, name, sub);
@@ -535,6 +536,12 @@ export class ApiServer {
     if (!node) throw invalid('', 'Binding', name, [fieldError.required('target.name')]);
     this.cluster.registry.update(ctx.rt, { metadata: { name }, spec: { nodeName: node } }, { namespace: ctx.namespace, subresource: 'binding', dryRun: ctx.dryRun });
     return this.respond(ctx, undefined, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
+  }
+
+  /** `serviceaccounts/{name}/token`: a TokenRequest in, the same with status.token out. */
+  private token(ctx: Ctx, name: string): ApiResponse {
+    const body = this.decodeBody(ctx, false) as { spec?: TokenRequestSpec };
+    return this.respond(ctx, undefined, requestToken(this.cluster.context, ctx.namespace, name, body.spec ?? {}), 201);
   }
 
   /** `pods/{name}/eviction` (policy/v1 Eviction): a graceful delete that disruption budgets may refuse. */

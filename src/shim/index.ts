@@ -30,3 +30,6 @@ export { installEndpointControllers, EndpointsController } from './endpoints.ts'
 export { EndpointSliceController, ENDPOINTSLICES } from './endpointslice.ts';
 export { installDisruptionController, DisruptionController, PDBS } from './disruption.ts';
 export { evictPod, EVICTION_BLOCKED, type Eviction } from './eviction.ts';
+export { requestToken, type TokenRequestSpec } from './token-request.ts';
+export { installJobController, JobController, JOBS } from './job.ts';
+export { installCronJobController, CronJobController, CRONJOBS } from './cronjob.ts';

@@ -14,11 +14,18 @@ import { installScheduler } from './scheduler.ts';
 import { installStatefulSetController } from './statefulset.ts';
 import { installDaemonSetController } from './daemonset.ts';
 import { installDisruptionController } from './disruption.ts';
+import { installJobController } from './job.ts';
+import { installCronJobController } from './cronjob.ts';
+import { installTTLAfterFinishedController } from './ttl-after-finished.ts';
+import { installResourceQuota } from './resource-quota.ts';
+import { limitRangerAdmission } from './limit-range.ts';
+import { installApiServerBootstrap } from './apiserver-bootstrap.ts';
 import { installStorage } from './storage/index.ts';
 import { installNodeLifecycleController } from './node-lifecycle.ts';
 import { installTaintEvictionController } from './taint-eviction.ts';
 import { installPodGC } from './podgc.ts';
 import { notFound } from './errors.ts';
+import { installOperators } from './operators/index.ts';
 
 export interface KindCluster {
   cluster: Cluster;
@@ -42,6 +49,12 @@ export function createKindCluster(options: Omit<ClusterOptions, 'install'> = {})
   installStatefulSetController(cluster);
   installDaemonSetController(cluster);
   installDisruptionController(cluster);
+  installJobController(cluster);
+  installCronJobController(cluster);
+  installTTLAfterFinishedController(cluster);
+  cluster.registry.addAdmission(limitRangerAdmission(cluster.store));
+  installResourceQuota(cluster);
+  installApiServerBootstrap(cluster);
   kubelet.network = clusterNetwork(cluster.store, kubelet);
   installEndpointControllers(cluster);
   installStorage(cluster, options.topology);
@@ -49,6 +62,7 @@ export function createKindCluster(options: Omit<ClusterOptions, 'install'> = {})
   installNodeLifecycleController(cluster);
   installTaintEvictionController(cluster);
   installPodGC(cluster);
+  installOperators(cluster, options.topology?.operators ?? [], (ip, port) => kubelet.connect(ip, port));
   cluster.settle();
   // A node is a container of kind's: its name is known even while its Node object is deleted.
   const known = new Set(cluster.store.list({ group: '', resource: 'nodes' }).items.map((n) => n.metadata?.name ?? ''));

@@ -24,6 +24,12 @@ export interface CreateOptions {
   /** The namespace from the request path; the body's must agree. */
   namespace?: string;
   dryRun?: boolean;
+  /**
+   * In-cluster writers (the event recorder) that build a fresh object for this call
+   * and never touch it again may hand it over: the registry then works on it in place
+   * instead of on a defensive copy. Never set for bodies from clients.
+   */
+  handover?: boolean;
 }
 
 export interface UpdateOptions {
@@ -136,7 +142,7 @@ export class Registry {
 
   create(gr: GroupResource, input: KObject, opts: CreateOptions = {}): KObject {
     const rt = this.type(gr);
-    const obj = deepClone(input);
+    const obj = opts.handover === true ? input : deepClone(input);
     const m = meta(obj);
     if ((m.resourceVersion ?? '') !== '') throw badRequest('resourceVersion should not be set on objects to be created');
     obj.apiVersion = apiVersionOf(rt);
@@ -163,7 +169,8 @@ export class Registry {
       if (!generated || tries >= 8) throw alreadyExists(rt, m.name!);
       m.name = this.generateName(m.generateName!);
     }
-    m.uid = this.random.uid();
+    // A UID already here was assigned by admission (the Job strategy selects on it).
+    m.uid ??= this.random.uid();
     m.creationTimestamp = rfc3339(this.clock.now());
     if (opts.dryRun === true) return deepFreeze(obj);
     return this.store.write(rt, obj);
@@ -187,7 +194,9 @@ export class Registry {
       // Status writes keep spec and metadata as stored (ResetObjectMetaForStatus).
       // Stored objects are frozen, so the new version can share the old spec
       // instead of copying it: kubelets write status far more often than anyone else.
-      next = { ...old, metadata: deepClone(old.metadata) };
+      // Metadata needs an object of its own for the new resourceVersion; what is
+      // inside it (labels, ownerReferences…) stays frozen and shared as well.
+      next = { ...old, metadata: { ...old.metadata } };
       if (input.status === undefined) delete next.status;
       else next.status = deepClone(input.status);
     } else if (opts.subresource === 'binding') {

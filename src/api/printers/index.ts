@@ -7,6 +7,9 @@ import { configMapPrinter, eventPrinter, leasePrinter, namespacePrinter, nodePri
 import { customColumnsFromCRD, defaultPrinter, type PrinterColumn } from './custom-columns.ts';
 import { endpointSlicePrinter, endpointsPrinter, servicePrinter } from './network.ts';
 import { podPrinter } from './pod.ts';
+import {
+  clusterRoleBindingPrinter, ingressClassPrinter, ingressPrinter, networkPolicyPrinter, priorityClassPrinter, resourceQuotaPrinter, roleBindingPrinter,
+} from './policy.ts';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage.ts';
 import { buildTable, type KubeObject, type Printer, type Table, type TableOptions } from './table.ts';
 import {
@@ -50,6 +53,13 @@ const BY_KIND: Record<string, Printer<never>> = {
   Secret: secretPrinter,
   ServiceAccount: serviceAccountPrinter,
   Lease: leasePrinter,
+  ResourceQuota: resourceQuotaPrinter,
+  PriorityClass: priorityClassPrinter,
+  RoleBinding: roleBindingPrinter,
+  ClusterRoleBinding: clusterRoleBindingPrinter,
+  NetworkPolicy: networkPolicyPrinter,
+  Ingress: ingressPrinter,
+  IngressClass: ingressClassPrinter,
 };
 
 /** Plural resource names (as in request paths) of the kinds above. */
@@ -76,6 +86,13 @@ const RESOURCE_TO_KIND: Record<string, string> = {
   secrets: 'Secret',
   serviceaccounts: 'ServiceAccount',
   leases: 'Lease',
+  resourcequotas: 'ResourceQuota',
+  priorityclasses: 'PriorityClass',
+  rolebindings: 'RoleBinding',
+  clusterrolebindings: 'ClusterRoleBinding',
+  networkpolicies: 'NetworkPolicy',
+  ingresses: 'Ingress',
+  ingressclasses: 'IngressClass',
 };
 
 export interface ToTableOptions extends TableOptions {

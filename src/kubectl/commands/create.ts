@@ -8,9 +8,11 @@ import { resourcePath, type KObject } from '../client.ts';
 import { bool, DRY_RUN_FLAG, FILENAME_FLAGS, list, PRINT_FLAGS, str, type Command } from '../command.ts';
 import { addSourceToErr, dryRunOf, ResultPrinter, VALIDATE_FLAG, validationOf, writeQuery } from '../mutate.ts';
 import { encodeObject, withLastApplied } from './apply.ts';
+import { CREATE_SUBCOMMANDS } from './create-generators.ts';
 
 export const createCommand: Command = {
   name: 'create',
+  subcommands: CREATE_SUBCOMMANDS,
   flags: [
     ...PRINT_FLAGS, ...FILENAME_FLAGS, DRY_RUN_FLAG, VALIDATE_FLAG,
     { name: 'edit', type: 'bool' },

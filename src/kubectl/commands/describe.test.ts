@@ -41,7 +41,8 @@ describe('kubectl describe', () => {
   it('describes several objects two blank lines apart, and by name prefix', async () => {
     const c = testCluster();
     const r = await c.run('describe ns default kube-public');
-    expect(r.stdout).toBe('Name:         default\nLabels:       kubernetes.io/metadata.name=default\nAnnotations:  <none>\nStatus:       Active\n\n\nName:         kube-public\nLabels:       kubernetes.io/metadata.name=kube-public\nAnnotations:  <none>\nStatus:       Active\n');
+    // As the real kubectl 1.32 prints them once the API serves ResourceQuotas and LimitRanges.
+    expect(r.stdout).toBe('Name:         default\nLabels:       kubernetes.io/metadata.name=default\nAnnotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n\n\nName:         kube-public\nLabels:       kubernetes.io/metadata.name=kube-public\nAnnotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n');
     const byPrefix = await c.run('describe sa def');
     expect(byPrefix.stdout).toBe('Name:                default\nNamespace:           default\nLabels:              <none>\nAnnotations:         <none>\nImage pull secrets:  <none>\nMountable secrets:   <none>\nTokens:              <none>\nEvents:              <none>\n\n');
   });

@@ -13,7 +13,7 @@ import { describeConfigMap, describeEndpoints, describeEndpointSlice, describeNa
 import { describeGeneric } from './generic.ts';
 import { describePod } from './pod.ts';
 import { describePersistentVolume, describePersistentVolumeClaim, describeStorageClass, podsForClaim } from './storage.ts';
-import { describeDaemonSet, describeDeployment, describeReplicaSet, describeStatefulSet, podCounts } from './workloads.ts';
+import { describeDaemonSet, describeDeployment, describeJob, describeReplicaSet, describeStatefulSet, podCounts } from './workloads.ts';
 import { PrefixWriter, selectorString, type Obj } from './writer.ts';
 
 export interface DescribeSettings {
@@ -139,6 +139,9 @@ export async function describeObject(client: RestClient, mapping: Mapping, obj: 
       break;
     case 'apps/DaemonSet':
       describeDaemonSet(obj, podCounts(await podsSelectedBy(client, obj, settings), obj.metadata.uid), await events(), w, now);
+      break;
+    case 'batch/Job':
+      describeJob(obj, await events(), w, now);
       break;
     default:
       describeGeneric(obj, await events(), w, now);

@@ -3,6 +3,7 @@
  * them (K:staging/src/k8s.io/kubectl/pkg/describe/describe.go describeDeployment,
  * describeReplicaSet, describeStatefulSet, describeDaemonSet).
  */
+import { humanDuration } from '../../api/printers/duration.ts';
 import { describePodTemplate } from './pod.ts';
 import { controllerOf, describeEvents, formatLabels, formatLabelSelector, printAnnotationsMultiline, printLabelsMultiline, rfc1123z, selectorString, type Obj, type PrefixWriter } from './writer.ts';
 
@@ -127,5 +128,33 @@ export function describeDaemonSet(ds: Obj, counts: PodCounts, events: Obj[] | un
   w.write(0, `Number of Nodes Misscheduled: ${st.numberMisscheduled ?? 0}\n`);
   w.write(0, `Pods Status:\t${podsStatus(counts)}\n`);
   describePodTemplate(ds.spec?.template, w);
+  describeEvents(events, w, now);
+}
+
+/** describeJob (1.32). */
+export function describeJob(job: Obj, events: Obj[] | undefined, w: PrefixWriter, now: number): void {
+  const spec = job.spec ?? {};
+  const st = job.status ?? {};
+  w.write(0, `Name:\t${job.metadata.name}\n`);
+  w.write(0, `Namespace:\t${job.metadata.namespace}\n`);
+  w.write(0, `Selector:\t${selectorString(spec.selector)}\n`);
+  printLabelsMultiline(w, 'Labels', job.metadata.labels);
+  printAnnotationsMultiline(w, 'Annotations', job.metadata.annotations);
+  const owner = controllerOf(job);
+  if (owner) w.write(0, `Controlled By:\t${owner}\n`);
+  if (spec.parallelism !== undefined) w.write(0, `Parallelism:\t${spec.parallelism}\n`);
+  w.write(0, `Completions:\t${spec.completions ?? '<unset>'}\n`);
+  if (spec.completionMode !== undefined) w.write(0, `Completion Mode:\t${spec.completionMode}\n`);
+  if (spec.suspend !== undefined) w.write(0, `Suspend:\t${spec.suspend}\n`);
+  if (spec.backoffLimit !== undefined) w.write(0, `Backoff Limit:\t${spec.backoffLimit}\n`);
+  if (spec.ttlSecondsAfterFinished !== undefined) w.write(0, `TTL Seconds After Finished:\t${spec.ttlSecondsAfterFinished}\n`);
+  if (st.startTime) w.write(0, `Start Time:\t${rfc1123z(st.startTime)}\n`);
+  if (st.completionTime) w.write(0, `Completed At:\t${rfc1123z(st.completionTime)}\n`);
+  if (st.startTime && st.completionTime) w.write(0, `Duration:\t${humanDuration(Date.parse(st.completionTime) - Date.parse(st.startTime))}\n`);
+  if (spec.activeDeadlineSeconds !== undefined) w.write(0, `Active Deadline Seconds:\t${spec.activeDeadlineSeconds}s\n`);
+  const ready = st.ready === undefined ? '' : ` (${st.ready} Ready)`;
+  w.write(0, `Pods Statuses:\t${st.active ?? 0} Active${ready} / ${st.succeeded ?? 0} Succeeded / ${st.failed ?? 0} Failed\n`);
+  if (spec.completionMode === 'Indexed') w.write(0, `Completed Indexes:\t${st.completedIndexes || '<none>'}\n`);
+  describePodTemplate(spec.template, w);
   describeEvents(events, w, now);
 }

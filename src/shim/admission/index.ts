@@ -12,8 +12,15 @@ import {
 import { VALIDATORS, invalidError } from './validation/index.ts';
 import { storageAdmission } from './storage.ts';
 import { daemonSetTemplateGenerationPlugin } from './daemonset-template-generation.ts';
+import { jobSelectorPlugin } from './job-selector.ts';
 
-const key = (attrs: AdmissionAttributes): string => `${attrs.type.group}/${attrs.type.resource}`;
+// `group/resource`, built once per resource type: plugins ask on every write.
+const keys = new WeakMap<object, string>();
+function key(attrs: AdmissionAttributes): string {
+  let k = keys.get(attrs.type);
+  if (k === undefined) keys.set(attrs.type, (k = `${attrs.type.group}/${attrs.type.resource}`));
+  return k;
+}
 
 /**
  * Defaulting, as the decoder applies it to every create and update of the main
@@ -64,6 +71,7 @@ export function validationPlugin(): AdmissionPlugin {
 export function installAdmission(cluster: Cluster): void {
   cluster.registry.addAdmission(defaultingPlugin());
   cluster.registry.addAdmission(daemonSetTemplateGenerationPlugin());
+  cluster.registry.addAdmission(jobSelectorPlugin(cluster.random));
   cluster.registry.addAdmission(mutatingPlugins(cluster));
   cluster.registry.addAdmission(validationPlugin());
   // Validating admission runs after validation: a shrink is a 422 before a resize is a 403.

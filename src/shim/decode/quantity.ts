@@ -134,6 +134,12 @@ function canonical(nanos: bigint, format: QuantityFormat): string {
   return `${sign}${amount}${suffix}`;
 }
 
+/** The canonical text of an amount in nano-units (a sum of quantities), in a format. */
+export function formatNanos(nanos: bigint, format: QuantityFormat): string {
+  const small = nanos > -1024n * NANO && nanos < 1024n * NANO;
+  return canonical(nanos, format === 'BinarySI' && (small || nanos % NANO !== 0n) ? 'DecimalSI' : format);
+}
+
 /** The canonical text of a quantity given as a string or a JSON number. */
 export function canonicalQuantity(q: string | number): string {
   return parseQuantity(String(q)).canonical;

@@ -7,6 +7,9 @@ import {
 } from './core.ts';
 import { validatePod } from './pod.ts';
 import {
+  validateClusterRole, validateClusterRoleBinding, validatePriorityClass, validateRole, validateRoleBinding,
+} from './policy.ts';
+import {
   validateCronJob, validateDaemonSet, validateDeployment, validateJob, validateReplicaSet, validateStatefulSet,
 } from './workloads.ts';
 
@@ -27,6 +30,11 @@ export const VALIDATORS: Record<string, KindValidator> = {
   'batch/cronjobs': validateCronJob,
   'storage.k8s.io/storageclasses': validateStorageClass,
   'policy/poddisruptionbudgets': validatePodDisruptionBudget,
+  'rbac.authorization.k8s.io/roles': validateRole,
+  'rbac.authorization.k8s.io/clusterroles': validateClusterRole,
+  'rbac.authorization.k8s.io/rolebindings': validateRoleBinding,
+  'rbac.authorization.k8s.io/clusterrolebindings': validateClusterRoleBinding,
+  'scheduling.k8s.io/priorityclasses': validatePriorityClass,
 };
 
 export { invalidError } from './common.ts';
