@@ -39,7 +39,8 @@ export function buildProgram(): Command {
     .option('--topology <file>', 'cluster topology YAML (workers, zones, node labels)')
     .option('--speed <n>', 'virtual seconds per wall-clock second', number('--speed', 0, 10_000), 1)
     .option('--seed <seed>', 'seed for names, UIDs and IPs (same seed, same cluster)')
-    .action(async (opts: { host: string; port: number; kubeconfig?: string; topology?: string; speed: number; seed?: string }) => {
+    .option('--operator <name>', 'install and run an operator (repeatable): keyvalue', (v: string, prev: string[] = []) => [...prev, v])
+    .action(async (opts: { host: string; port: number; kubeconfig?: string; topology?: string; speed: number; seed?: string; operator?: string[] }) => {
       const server = await serve(opts);
       console.log(`statecraft: Kubernetes v1.32 API (kind-shaped cluster) at ${server.url}`);
       if (opts.kubeconfig) console.log(`statecraft: kubeconfig written to ${opts.kubeconfig}  (export KUBECONFIG=${opts.kubeconfig})`);

@@ -20,6 +20,8 @@ export interface ServeOptions {
   speed: number;
   token?: string;
   seed?: string;
+  /** Operators to install and run (`--operator keyvalue`). */
+  operator?: string[];
 }
 
 export function kubeconfigYaml(server: string, token: string, caPem: string): string {
@@ -47,7 +49,8 @@ export function kubeconfigYaml(server: string, token: string, caPem: string): st
 }
 
 export async function serve(options: ServeOptions): Promise<{ url: string; token: string; ca: string; close(): Promise<void> }> {
-  const topology = options.topology ? (parse(readFileSync(options.topology, 'utf8')) as Topology) : undefined;
+  let topology = options.topology ? (parse(readFileSync(options.topology, 'utf8')) as Topology) : undefined;
+  if (options.operator?.length) topology = { ...topology, operators: [...(topology?.operators ?? []), ...options.operator] };
   // The cluster's clock starts at the wall clock's time, so ages and timestamps read as on
   // a real cluster. A faster clock would soon run ahead of kubectl's (which prints future
   // times as <invalid>), so it starts a day back.

@@ -28,6 +28,7 @@ export const topologySchema = z.strictObject({
   zones: z.array(z.string().min(1)).min(1).optional().describe('`topology.kubernetes.io/zone` of the workers, assigned round-robin.'),
   nodeLabels: z.record(nodeName, labelMap).optional().describe('Extra labels per node name, e.g. `{kind-worker: {disk: ssd}}`.'),
   storageClasses: z.array(storageClassSchema).optional().describe("StorageClasses beside kind's default `standard`."),
+  operators: z.array(z.enum(['keyvalue'])).optional().describe('Operators installed and running before the lab starts: `keyvalue` (KeyValueCluster, kv.statecraft.dev).'),
 });
 
 export const setupSchema = z.strictObject({

@@ -6,6 +6,8 @@
 // Reference normalisation follows github.com/distribution/reference (ParseNormalizedNamed).
 import type { ProcessEnv, ProcessIO, Wait } from './container/types.ts';
 import { fnv32a } from './random.ts';
+import { startZookeeper, zkCli, ZK_HOME, zookeeperFiles, zookeeperJava, zookeeperReady } from './zookeeper.ts';
+import { operatorManager } from './operators/manager.ts';
 
 // ---------------------------------------------------------------------------------------
 // References
@@ -279,13 +281,22 @@ const nginxEntrypoint: BuiltinProgram = function* (ctx) {
 
 const REDIS_VERSION = '7.4.2';
 
-/** A tiny key-value store that keeps its data in /data/dump.rdb (one `key=value` a line). */
+/**
+ * A tiny key-value store that keeps its data in /data/dump.rdb (one `key=value` a line).
+ * Replication, simplified from redis' replication.c: a replica (`--replicaof HOST PORT` or
+ * `REPLICAOF HOST PORT`) refuses writes and pulls the primary's whole dataset when it
+ * starts replicating, before each read and once a second; `REPLICAOF NO ONE` promotes it.
+ */
 const redisServer: BuiltinProgram = function* ({ argv, env, io }) {
   const portArg = argv.indexOf('--port');
   const port = portArg >= 0 ? Number(argv[portArg + 1]) : 6379;
   const dir = env.cwd === '/' ? '/data' : env.cwd;
   const rdb = `${dir}/dump.rdb`;
-  const log = (role: string, mark: string, msg: string): void => io.stdout(`1:${role} ${redisTime(env.now())} ${mark} ${msg}\n`);
+  const replicaArg = argv.indexOf('--replicaof');
+  let primary = replicaArg >= 0 ? parseReplicaOf(argv.slice(replicaArg + 1)) : undefined;
+  // 'down' once a pull failed, so a dead primary is reported once, not every second.
+  let link: 'new' | 'up' | 'down' = 'new';
+  const log = (role: string, mark: string, msg: string): void => io.stdout(`1:${role === 'M' && primary !== undefined ? 'S' : role} ${redisTime(env.now())} ${mark} ${msg}\n`);
   log('C', '#', 'WARNING Memory overcommit must be enabled! Without it, a background save or replication may fail under low memory condition. Being disabled, it can also cause failures without low memory condition, see https://github.com/jemalloc/jemalloc/issues/1328. To fix this issue add \'vm.overcommit_memory = 1\' to /etc/sysctl.conf and then reboot or run the command \'sysctl vm.overcommit_memory=1\' for this to take effect.');
   log('C', '*', 'oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo');
   log('C', '*', `Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=1, just started`);
@@ -305,29 +316,95 @@ const redisServer: BuiltinProgram = function* ({ argv, env, io }) {
     log('M', '*', 'DB loaded from disk: 0.000 seconds');
   }
   log('M', '*', 'Ready to accept connections tcp');
+  const dump = (): string => [...data].map(([k, v]) => `${k}=${v}`).join('\n');
   const save = (): void => {
     try {
       env.fs.mkdir(dir, { recursive: true });
-      env.fs.writeFile(rdb, [...data].map(([k, v]) => `${k}=${v}`).join('\n'));
+      env.fs.writeFile(rdb, dump());
     } catch {
       // A read-only or missing data directory: the data lives only in memory, as with a failed BGSAVE.
     }
   };
+  /** A full resync from the primary; logs only when the link changes state. */
+  const pull = (): void => {
+    if (primary === undefined) return;
+    // The primary's name goes through cluster DNS (a headless Service's pod record).
+    const ip = /^[\d.]+$/.test(primary.host) ? primary.host : env.network?.resolve(primary.host, env.namespace)?.addresses[0];
+    const reply = ip === undefined ? undefined : env.connect?.(ip, primary.port)?.tcp?.('SYNC');
+    if (reply === undefined || !reply.startsWith('+FULLRESYNC')) {
+      if (link !== 'down') log('S', '#', 'Error condition on socket for SYNC: Connection refused');
+      link = 'down';
+      return;
+    }
+    if (link !== 'up') {
+      log('S', '*', `Connecting to MASTER ${primary.host}:${primary.port}`);
+      log('S', '*', 'MASTER <-> REPLICA sync started');
+      log('S', '*', 'MASTER <-> REPLICA sync: Finished with success');
+    }
+    link = 'up';
+    const next = reply.slice('+FULLRESYNC\n'.length);
+    if (next === dump()) return;
+    data.clear();
+    for (const row of next.split('\n')) {
+      const eq = row.indexOf('=');
+      if (eq > 0) data.set(row.slice(0, eq), row.slice(eq + 1));
+    }
+    save();
+  };
+  let wakeLoop: (() => void) | undefined;
+  const READONLY = "(error) READONLY You can't write against a read only replica.";
   const close = env.listen?.(port, {
     tcp: (line) => {
       const [cmd = '', key = '', ...value] = line.trim().split(/\s+/);
       switch (cmd.toUpperCase()) {
         case 'PING': return 'PONG';
-        case 'GET': return data.get(key) ?? '(nil)';
-        case 'SET': data.set(key, value.join(' ')); save(); return 'OK';
-        case 'DEL': { const had = data.delete(key); save(); return `(integer) ${had ? 1 : 0}`; }
-        case 'KEYS': return [...data.keys()].map((k, i) => `${i + 1}) "${k}"`).join('\n') || '(empty array)';
-        case 'DBSIZE': return `(integer) ${data.size}`;
+        case 'GET': pull(); return data.get(key) ?? '(nil)';
+        case 'SET': if (primary) return READONLY; data.set(key, value.join(' ')); save(); return 'OK';
+        case 'DEL': { if (primary) return READONLY; const had = data.delete(key); save(); return `(integer) ${had ? 1 : 0}`; }
+        case 'KEYS': pull(); return [...data.keys()].map((k, i) => `${i + 1}) "${k}"`).join('\n') || '(empty array)';
+        case 'DBSIZE': pull(); return `(integer) ${data.size}`;
+        case 'SYNC': return `+FULLRESYNC\n${dump()}`;
+        case 'ROLE': return primary === undefined
+          ? '1) "master"\n2) (integer) 0\n3) (empty array)'
+          : `1) "slave"\n2) "${primary.host}"\n3) (integer) ${primary.port}\n4) "${link === 'up' ? 'connected' : 'connect'}"\n5) (integer) 0`;
+        case 'REPLICAOF':
+        case 'SLAVEOF': {
+          if (key.toUpperCase() === 'NO' && value[0]?.toUpperCase() === 'ONE') {
+            if (primary !== undefined) {
+              primary = undefined;
+              link = 'new';
+              log('M', '*', "MASTER MODE enabled (user request from 'id=3 addr=10.244.0.1:40000')");
+            }
+            return 'OK';
+          }
+          const next = parseReplicaOf([key, ...value]);
+          if (next === undefined) return "(error) ERR value is out of range, must be positive";
+          if (primary?.host === next.host && primary.port === next.port) return 'OK Already connected to specified master';
+          primary = next;
+          link = 'new';
+          log('S', '*', `REPLICAOF ${next.host}:${next.port} enabled (user request from 'id=3 addr=10.244.0.1:40000')`);
+          pull();
+          wakeLoop?.();
+          return 'OK';
+        }
         default: return `(error) ERR unknown command '${cmd}', with args beginning with: `;
       }
     },
   });
-  yield* untilSignal();
+  pull();
+  try {
+    // A replica keeps pulling once a second (background: it must not hold `settle()` up).
+    for (;;) {
+      if (primary !== undefined) {
+        yield { kind: 'sleep', ms: 1000, background: true };
+        pull();
+      } else {
+        yield { kind: 'event', subscribe: (wake) => { wakeLoop = wake; return () => { wakeLoop = undefined; }; } };
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof ProcessSignal) || e.signal === 9) throw e;
+  }
   close?.();
   log('M', '#', 'User requested shutdown...');
   log('M', '*', 'Saving the final RDB snapshot before exiting.');
@@ -336,6 +413,13 @@ const redisServer: BuiltinProgram = function* ({ argv, env, io }) {
   log('M', '#', 'Redis is now ready to exit, bye bye...');
   return 0;
 };
+
+/** `--replicaof "HOST PORT"` (one argument, as in redis.conf) or `--replicaof HOST PORT`. */
+function parseReplicaOf(args: readonly string[]): { host: string; port: number } | undefined {
+  const [host, portText] = (args[0]?.includes(' ') ? args[0].split(/\s+/) : args) as [string?, string?];
+  const port = Number(portText);
+  return host === undefined || !Number.isInteger(port) || port <= 0 ? undefined : { host, port };
+}
 
 /** `redis-cli [-h host] [-p port] CMD args…`: one command against a server. */
 const redisCli: BuiltinProgram = function* ({ argv, env, io }) {
@@ -513,42 +597,6 @@ const agnhost: BuiltinProgram = function* ({ argv, env, io }) {
   return sub === undefined ? 0 : 1;
 };
 
-/** The ZooKeeper tutorial's start script: myid from the ordinal, zoo.cfg, a server on 2181. */
-const startZookeeper: BuiltinProgram = function* ({ argv, env, io }) {
-  const opt = (name: string, dflt: string): string => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
-  const servers = Number(opt('servers', '1'));
-  const dataDir = opt('data_dir', '/var/lib/zookeeper/data');
-  const m = /^(.*)-(\d+)$/.exec(env.hostname);
-  if (m === null) {
-    io.stderr(`Failed to parse name and ordinal of Pod\n`);
-    return 1;
-  }
-  const myid = Number(m[2]) + 1;
-  const domain = env.env.ZK_DOMAIN ?? `${m[1]}-hs.${env.namespace}.svc.cluster.local`;
-  const cfg = [`#This file was autogenerated DO NOT EDIT`, `clientPort=${opt('client_port', '2181')}`, `dataDir=${dataDir}`, `dataLogDir=${opt('data_log_dir', '/var/lib/zookeeper/data/log')}`, `tickTime=${opt('tick_time', '2000')}`, `initLimit=${opt('init_limit', '10')}`, `syncLimit=${opt('sync_limit', '5')}`, `maxClientCnxns=${opt('max_client_cnxns', '60')}`, `minSessionTimeout=${opt('min_session_timeout', '4000')}`, `maxSessionTimeout=${opt('max_session_timeout', '40000')}`, `autopurge.snapRetainCount=${opt('snap_retain_count', '3')}`, `autopurge.purgeInteval=${opt('purge_interval', '12')}`];
-  for (let i = 1; i <= servers; i++) cfg.push(`server.${i}=${m[1]}-${i - 1}.${domain}:2888:3888`);
-  try {
-    env.fs.mkdir(dataDir, { recursive: true });
-    if (!env.fs.exists(`${dataDir}/myid`)) env.fs.writeFile(`${dataDir}/myid`, `${myid}\n`);
-    env.fs.mkdir('/opt/zookeeper/conf', { recursive: true });
-    env.fs.writeFile('/opt/zookeeper/conf/zoo.cfg', `${cfg.join('\n')}\n`);
-  } catch {
-    // read-only filesystem: run without persisting
-  }
-  io.stdout(`ZooKeeper JMX enabled by default\nUsing config: /usr/bin/../etc/zookeeper/zoo.cfg\n`);
-  io.stdout(`${isoSpace(env.now()).replace('+00:00', ',000')} [myid:] - INFO  [main:QuorumPeerConfig@136] - Reading configuration from: /usr/bin/../etc/zookeeper/zoo.cfg\n`);
-  const close = env.listen?.(2181, { tcp: (line) => (line.trim() === 'ruok' ? 'imok' : line.trim() === 'stat' ? `Zookeeper version: 3.4.10\nMode: ${myid === 1 ? 'leader' : 'follower'}` : '') });
-  yield* untilSignal();
-  close?.();
-  return 0;
-};
-
-/** `zookeeper-ready 2181`: the tutorial's readiness/liveness probe (`echo ruok | nc`). */
-const zookeeperReady: BuiltinProgram = function* ({ argv, env }) {
-  const reply = env.connect?.('127.0.0.1', Number(argv[1] ?? 2181))?.tcp?.('ruok');
-  return reply === 'imok' ? 0 : 1;
-};
-
 /**
  * Programs by name, for the runtime's PATH lookup: an executable whose content is
  * `builtinFile(name)` runs `builtinPrograms.get(name)`. Shell and coreutils (`sh`, `ls`,
@@ -567,6 +615,9 @@ export const builtinPrograms: ReadonlyMap<string, BuiltinProgram> = new Map<stri
   ['agnhost', agnhost],
   ['start-zookeeper', startZookeeper],
   ['zookeeper-ready', zookeeperReady],
+  ['java', zookeeperJava],
+  ['zkCli.sh', zkCli],
+  ['operator-manager', operatorManager],
 ]);
 
 // ---------------------------------------------------------------------------------------
@@ -793,11 +844,13 @@ const CATALOG: ReadonlyMap<string, () => ImageSpec> = new Map<string, () => Imag
     size: 183_417_226,
     entrypoint: [],
     cmd: ['/bin/bash'],
-    env: { PATH, ZK_USER: 'zookeeper', ZK_DATA_DIR: '/var/lib/zookeeper/data', ZK_LOG_DIR: '/var/log/zookeeper' },
+    env: { PATH: `${PATH}:${ZK_HOME}/bin`, ZK_USER: 'zookeeper', ZK_DATA_DIR: '/var/lib/zookeeper/data', ZK_LOG_DIR: '/var/log/zookeeper' },
     workingDir: '/',
-    files: { ...debianBase(), '/usr/bin/start-zookeeper': bin('start-zookeeper'), '/usr/bin/zookeeper-ready': bin('zookeeper-ready'), '/var/lib/zookeeper/data/.keep': '' },
+    files: { ...debianBase(), '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\nzookeeper:x:1000:1000::/home/zookeeper:/bin/sh\n', ...zookeeperFiles(bin) },
     tags: /^1\.0-3\.4\.10$/,
   })],
+  // The teaching operators' images (operators/): a manager binary that the operator host drives.
+  ['statecraft.dev/keyvalue-operator', () => ({ size: 21_487_104, entrypoint: ['/manager'], cmd: [], env: { PATH }, workingDir: '/', files: { '/manager': bin('operator-manager') }, tags: /^0\.1$/ })],
   ['registry.k8s.io/pause', () => ({ size: 320_368, entrypoint: ['/pause'], cmd: [], env: { PATH }, workingDir: '/', files: { '/pause': bin('pause') }, tags: /^3\.\d+$/ })],
   // What kind's node image preloads (its control plane, CNI and storage). They run as
   // daemons that do nothing a learner can observe beyond being up.

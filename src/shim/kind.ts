@@ -34,6 +34,8 @@ export interface Topology {
    * created as a StorageClass manifest.
    */
   storageClasses?: ReadonlyArray<'replicated' | Readonly<Record<string, unknown>>>;
+  /** Operators installed and running in the cluster (operators/index.ts), e.g. `['keyvalue']`. */
+  operators?: readonly string[];
 }
 
 export interface KindNode {
