@@ -88,7 +88,7 @@ describe('volumes as the shell sees them', () => {
     const r = sh('df; df -h /data', options);
     expect(r.stdout).toBe([
       'Filesystem           1K-blocks      Used Available Use% Mounted on',
-      'overlay              104857600       336 104857264   0% /',
+      'overlay              104857600       340 104857260   0% /',
       'tmpfs                    65536         0     65536   0% /dev',
       'shm                      65536         0     65536   0% /dev/shm',
       '/dev/sda1              1048576         4   1048572   0% /data',

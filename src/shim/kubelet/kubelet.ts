@@ -23,6 +23,7 @@ import { podStatus } from './status.ts';
 import { podVolumeError } from '../storage/kubelet-volumes.ts';
 import { VolumeData } from './volumes.ts';
 import { NodeStatusReporter } from './node-status.ts';
+import { managedHostsFile } from './hosts-file.ts';
 
 const PODS = CORE('pods');
 const NODES = CORE('nodes');
@@ -688,6 +689,13 @@ export class Kubelet implements Controller {
       mounts: this.volumes.mounts({ pod: p.pod, uid: p.uid, node: p.node, env }, c.spec),
       readOnlyRoot: c.spec.securityContext?.readOnlyRootFilesystem === true,
     });
+    if (!p.hostNetwork && p.ip !== undefined) {
+      try {
+        c.fs.writeFile('/etc/hosts', managedHostsFile(p.pod, p.ip));
+      } catch {
+        // a read-only root: the kubelet bind-mounts the file, so this is a simplification
+      }
+    }
     const argv = containerArgv(image, c.spec.command?.map((a) => expandVars(a, env)), c.spec.args?.map((a) => expandVars(a, env)));
     const log = c.logs.current;
     const io: ProcessIO = {

@@ -3,7 +3,7 @@
 // `read` and `wait` yield to the virtual clock. Pipeline stages and `&` jobs are
 // processes of their own in the container; `( … )` and `$( … )` run in a copy of the
 // shell's state, as a forked subshell would.
-import type { Ctx, Proc, Process } from '../process.ts';
+import type { Ctx, Proc, Process, RuntimeProgram } from '../process.ts';
 import { isSignal, signalName } from '../signal.ts';
 import { Pipe, type Output, type Source } from '../stream.ts';
 import type { StdinChunk, Wait } from '../types.ts';
@@ -13,7 +13,7 @@ import { BUILTINS } from './builtins.ts';
 import { ExpansionError, expandHeredoc, expandPattern, expandString, expandWords } from './expand.ts';
 import { ScriptReader } from './parser.ts';
 import { matchPattern } from './pattern.ts';
-import { resolveCommand } from './resolve.ts';
+import { type Resolved, resolveCommand } from './resolve.ts';
 
 export type G<T> = Generator<Wait, T, StdinChunk | undefined>;
 
@@ -66,6 +66,11 @@ export interface ShellOptions {
   scriptFile?: boolean;
   /** `sh -c`: ash numbers builtin error lines from 0 there. */
   commandString?: boolean;
+  /**
+   * Programs found before PATH (by bare name): the host terminal's kubectl, docker,
+   * kind. Containers have none.
+   */
+  commands?: ReadonlyMap<string, RuntimeProgram>;
 }
 
 export class Shell {
@@ -106,6 +111,7 @@ export class Shell {
   private exitTrapRun = false;
   /** The shell may exec its last command (ash does for `sh -c`). */
   private execLast = false;
+  readonly hostCommands: ReadonlyMap<string, RuntimeProgram> | undefined;
 
   constructor(
     /** The process's context: fs, network, base environment, standard fds, process. */
@@ -118,6 +124,7 @@ export class Shell {
     this.positional = options.args;
     this.scriptFile = options.scriptFile === true;
     this.commandString = options.commandString === true;
+    this.hostCommands = parent?.hostCommands ?? options.commands;
     if (parent !== undefined) {
       this.vars = new Map([...parent.vars].map(([k, v]) => [k, { ...v }]));
       this.funcs = new Map(parent.funcs);
@@ -658,7 +665,8 @@ export class Shell {
    */
   *external(argv: string[], fds: Fds, assigns: Array<[string, string]>, exec: boolean): G<number> {
     const env = this.exported(Object.fromEntries(assigns));
-    const found = resolveCommand(argv[0]!, this.env.fs, this.cwd, env.PATH ?? this.getVar('PATH'));
+    const own = argv[0]!.includes('/') ? undefined : this.hostCommands?.get(argv[0]!);
+    const found: Resolved = own !== undefined ? { kind: 'program', path: argv[0]!, run: own, catchesSignals: true } : resolveCommand(argv[0]!, this.env.fs, this.cwd, env.PATH ?? this.getVar('PATH'));
     if (found.kind === 'error') {
       this.err(fds, this.message(found.status === 127 ? (this.flavour === 'bash' ? `${argv[0]}: command not found` : `${argv[0]}: not found`) : `${argv[0]}: ${found.message}`));
       return found.status;

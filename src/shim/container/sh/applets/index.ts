@@ -6,7 +6,7 @@ import { df, du, mount } from './disk.ts';
 import { basenameApplet, cat, chmod, chown, cp, dirnameApplet, find, mkdir, mv, realpath, rm, rmdir, touch } from './files.ts';
 import { ls } from './ls.ts';
 import { curl, nc, nslookup, wget } from './net.ts';
-import { clear, date, env, falseApplet, hostname, id, kill, nohup, printenv, ps, pwd, sleep, sync, trueApplet, uname, which, whoami } from './system.ts';
+import { clear, date, env, falseApplet, hostname, id, kill, nohup, pkill, printenv, ps, pwd, sleep, sync, trueApplet, uname, which, whoami } from './system.ts';
 import { expr } from './expr.ts';
 import { grep } from './grep.ts';
 import { sed } from './sed.ts';
@@ -51,6 +51,7 @@ export const APPLETS: ReadonlyMap<string, RuntimeProgram> = new Map<string, Runt
   ['nc', nc],
   ['nohup', nohup],
   ['nslookup', nslookup],
+  ['pkill', pkill],
   ['printenv', printenv],
   ['printf', printfApplet],
   ['ps', ps],
@@ -88,7 +89,7 @@ export const DEBIAN_LINKS: Readonly<Record<string, string>> = {
   '/bin/chown': 'chown', '/usr/bin/clear': 'clear', '/bin/cp': 'cp', '/usr/bin/cut': 'cut', '/bin/date': 'date', '/bin/df': 'df',
   '/usr/bin/dirname': 'dirname', '/usr/bin/du': 'du', '/bin/echo': 'echo', '/bin/egrep': 'egrep', '/usr/bin/env': 'env', '/usr/bin/expr': 'expr',
   '/bin/false': 'false', '/bin/fgrep': 'fgrep', '/usr/bin/find': 'find', '/bin/grep': 'grep', '/usr/bin/head': 'head', '/bin/hostname': 'hostname',
-  '/usr/bin/id': 'id', '/bin/kill': 'kill', '/bin/ls': 'ls', '/bin/mkdir': 'mkdir', '/bin/mount': 'mount', '/bin/mv': 'mv', '/usr/bin/nohup': 'nohup',
+  '/usr/bin/id': 'id', '/bin/kill': 'kill', '/bin/ls': 'ls', '/bin/mkdir': 'mkdir', '/bin/mount': 'mount', '/bin/mv': 'mv', '/usr/bin/nohup': 'nohup', '/usr/bin/pkill': 'pkill',
   '/usr/bin/printenv': 'printenv', '/usr/bin/printf': 'printf', '/bin/pwd': 'pwd', '/bin/readlink': 'readlink', '/usr/bin/realpath': 'realpath',
   '/bin/rm': 'rm', '/bin/rmdir': 'rmdir', '/bin/sed': 'sed', '/usr/bin/seq': 'seq', '/bin/sleep': 'sleep', '/usr/bin/sort': 'sort', '/bin/sync': 'sync',
   '/usr/bin/tail': 'tail', '/usr/bin/tee': 'tee', '/usr/bin/test': 'test', '/bin/touch': 'touch', '/usr/bin/tr': 'tr', '/bin/true': 'true',

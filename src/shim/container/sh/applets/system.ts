@@ -83,9 +83,23 @@ export const hostname: Applet = function* (ctx) {
     fail(ctx, 'sethostname: Operation not permitted');
     return 1;
   }
+  if (has(p, 'f')) {
+    // gethostbyname(hostname)->h_name: the canonical (first) name of its /etc/hosts line.
+    const line = readHosts(ctx).find((names) => names.includes(ctx.env.hostname));
+    ctx.stdout(`${line?.[0] ?? ctx.env.hostname}\n`);
+    return 0;
+  }
   ctx.stdout(`${has(p, 's') ? ctx.env.hostname.split('.')[0] : ctx.env.hostname}\n`);
   return 0;
 };
+
+function readHosts(ctx: Parameters<Applet>[0]): string[][] {
+  try {
+    return ctx.env.fs.readFile('/etc/hosts').split('\n').filter((l) => !l.startsWith('#')).map((l) => l.trim().split(/\s+/).slice(1)).filter((n) => n.length > 0);
+  } catch {
+    return [];
+  }
+}
 
 export const env: Applet = function* (ctx) {
   const args = ctx.argv.slice(1);
@@ -232,6 +246,42 @@ export const kill: Applet = function* (ctx) {
     }
   }
   return status;
+};
+
+/**
+ * busybox `pkill [-SIG] [-f] PATTERN`: signals every process whose name (or, with -f,
+ * whole command line) the pattern matches, except itself; 1 when none matched.
+ */
+export const pkill: Applet = function* (ctx) {
+  let args = ctx.argv.slice(1);
+  let signal = 15;
+  let full = false;
+  while (args[0]?.startsWith('-') === true && args.length > 1) {
+    const a = args.shift()!;
+    if (a === '-f') full = true;
+    else {
+      const n = signalNumber(a.slice(1));
+      if (n === undefined) return usage(ctx, '', '[-l|-SIGNAL] [-xfvnoe] [-s SID|-P PPID|PATTERN]'), 1;
+      signal = n;
+    }
+  }
+  const pattern = args[0];
+  if (pattern === undefined) return usage(ctx, '', '[-l|-SIGNAL] [-xfvnoe] [-s SID|-P PPID|PATTERN]'), 1;
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern);
+  } catch {
+    return 1;
+  }
+  const ns = ctx.proc.ns;
+  const matched = [...ns.procs].filter(([pid, p]) => {
+    if (pid === ctx.proc.pid) return false;
+    const argv = p.proc.argv;
+    const comm = (argv[0] ?? '').split('/').pop()!.slice(0, 15);
+    return re.test(full ? argv.join(' ') : comm);
+  });
+  for (const [pid] of matched) ns.kill(pid, signal);
+  return matched.length > 0 ? 0 : 1;
 };
 
 export const which: Applet = function* (ctx) {
