@@ -6,6 +6,25 @@ import { EventRecorder } from './events.ts';
 const EVENTS = { group: '', resource: 'events' };
 
 describe('EventRecorder', () => {
+  it('spells the virtual nanoseconds exactly, also where the tie-break counter carries into the high digits', () => {
+    // At this millisecond, ms × 10⁶ ends 64 short of a multiple of 2²⁴: the counter
+    // added to it for events in the same instant carries over that boundary.
+    const ms = 1767225794247;
+    const cluster = new Cluster({ bootstrap: true, startTime: ms });
+    const recorder = new EventRecorder(cluster.context);
+    const pod = cluster.registry.create({ group: '', resource: 'pods' }, { metadata: { name: 'web-0' }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } }, { namespace: 'default' });
+    for (let i = 0; i < 80; i++) recorder.record(pod, 'Normal', 'Pulling', `pulling ${i}`, { component: 'kubelet' });
+    expect(cluster.clock.now()).toBe(ms);
+    const nanos = (cluster.registry.list(EVENTS, { namespace: 'default' }).items as unknown as Event[])
+      .map((e) => BigInt(`0x${e.metadata!.name!.slice('web-0.'.length)}`))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(nanos).toHaveLength(80);
+    const first = nanos[0]! - BigInt(ms) * 1_000_000n;
+    expect(first >= 0n && first < 1_000_000n).toBe(true);
+    // One nanosecond apart each, across the carry.
+    expect(nanos.map((n) => n - nanos[0]!)).toEqual(Array.from({ length: 80 }, (_, i) => BigInt(i)));
+  });
+
   it('names events <object>.<hex nanoseconds> and fills the fields kubectl reads', () => {
     const cluster = new Cluster({ bootstrap: true });
     const recorder = new EventRecorder(cluster.context);

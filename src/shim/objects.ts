@@ -33,7 +33,12 @@ export function qualifiedResource(gr: GroupResource): string {
 
 export function deepClone<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => deepClone(v) as unknown) as T;
+  if (Array.isArray(value)) {
+    // An indexed loop: no callback closure per array on the hottest path of the shim.
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = deepClone(value[i] as unknown);
+    return out as T;
+  }
   const out: Record<string, unknown> = {};
   const source = value as Record<string, unknown>;
   // for…in over plain JSON objects: no entries arrays on the hottest path of the shim.
@@ -48,7 +53,20 @@ export function deepClone<T>(value: T): T {
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+    // for…in rather than Object.values: no array per object frozen. JSON objects
+    // have no inherited enumerable members, so this visits the same values.
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        if (v !== null && typeof v === 'object') deepFreeze(v);
+      }
+    } else {
+      const source = value as Record<string, unknown>;
+      for (const k in source) {
+        const v = source[k];
+        if (v !== null && typeof v === 'object') deepFreeze(v);
+      }
+    }
   }
   return value;
 }

@@ -67,7 +67,8 @@ export class SeededRandom {
     }
     bytes[6] = (bytes[6]! & 0x0f) | 0x40;
     bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-    const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+    let hex = '';
+    for (const b of bytes) hex += HEX_BYTES[b];
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 
@@ -120,3 +121,6 @@ export function fnv32a(s: string): number {
   }
   return h >>> 0;
 }
+
+/** `00`…`ff`, for uid(): one lookup per byte instead of toString + padStart. */
+const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));

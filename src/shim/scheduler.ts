@@ -12,7 +12,7 @@ import type { Cluster } from './cluster.ts';
 import { CORE, type Controller, type ControllerContext } from './controller.ts';
 import { isStatusError } from './errors.ts';
 import { EventRecorder } from './events.ts';
-import { deepClone, type KObject } from './objects.ts';
+import type { KObject } from './objects.ts';
 import type { Change } from './store.ts';
 import { interPodAffinityPlugin } from './inter-pod-affinity.ts';
 import { POD_TOPOLOGY_SPREAD, podTopologySpreadPlugin } from './pod-topology-spread.ts';
@@ -57,16 +57,19 @@ export interface Resources {
  */
 export function podRequests(pod: Pod, nonZero = false): Resources {
   // Filters ask once per node; stored pods are frozen, so the answer can be kept.
+  // Requests come from the spec alone, and status writes share the stored spec,
+  // so the spec is the key: a pod's new versions find the answer already there.
   const cache = nonZero ? nonZeroCache : requestCache;
-  const hit = cache.get(pod);
+  const key: object = pod.spec ?? pod;
+  const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const sum = computeRequests(pod, nonZero);
-  cache.set(pod, sum);
+  if (Object.isFrozen(key)) cache.set(key, sum);
   return sum;
 }
 
-const requestCache = new WeakMap<Pod, Resources>();
-const nonZeroCache = new WeakMap<Pod, Resources>();
+const requestCache = new WeakMap<object, Resources>();
+const nonZeroCache = new WeakMap<object, Resources>();
 
 function computeRequests(pod: Pod, nonZero: boolean): Resources {
   const one = (c: { resources?: { requests?: Record<string, string | number> } }): Resources => {
@@ -387,12 +390,12 @@ export class Scheduler implements Controller {
       const ni = this.nodes.get(nodeName);
       if (ni !== undefined) {
         const old = ni.pods.get(key);
-        if (old?.metadata?.deletionTimestamp !== pod.metadata?.deletionTimestamp || JSON.stringify(old?.metadata?.labels) !== JSON.stringify(pod.metadata?.labels)) ni.generation++;
+        if (old?.metadata?.deletionTimestamp !== pod.metadata?.deletionTimestamp || !sameLabels(old?.metadata?.labels, pod.metadata?.labels)) ni.generation++;
         ni.pods.set(key, pod);
         if (hasPodAffinity(pod)) ni.podsWithAffinity.set(key, pod);
         else ni.podsWithAffinity.delete(key);
       }
-      if (this.waitingOnPods.size > 0 && previous !== undefined && JSON.stringify(previous.metadata?.labels) !== JSON.stringify(pod.metadata?.labels)) this.moveWaitingOnPods(pod, previous);
+      if (this.waitingOnPods.size > 0 && previous !== undefined && !sameLabels(previous.metadata?.labels, pod.metadata?.labels)) this.moveWaitingOnPods(pod, previous);
     }
     if (pod !== undefined && this.responsibleFor(pod)) {
       // A pod edited while unschedulable (new tolerations, a new selector) is tried again.
@@ -561,7 +564,9 @@ export class Scheduler implements Controller {
   private bind(pod: Pod, nodeName: string): void {
     const current = this.ctx.store.get(PODS, pod.metadata?.namespace ?? '', pod.metadata?.name ?? '') as Pod | undefined;
     if (current === undefined || (current.spec?.nodeName ?? '') !== '' || current.metadata?.deletionTimestamp !== undefined) return;
-    const next = deepClone(current as KObject);
+    // Spec and status are replaced below and metadata only gains a resourceVersion:
+    // the rest of the stored (frozen) pod can be shared rather than copied.
+    const next: KObject = { ...(current as KObject), metadata: { ...current.metadata } };
     const now = rfc3339(this.ctx.clock.now());
     next.spec = { ...current.spec!, nodeName };
     next.status = { ...current.status, conditions: setCondition(current.status?.conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null as unknown as string, lastTransitionTime: now }) };
@@ -593,6 +598,11 @@ export class Scheduler implements Controller {
       this.moveAllToActive();
     }, { background: true, label: 'scheduler unschedulable-pods flush' });
   }
+}
+
+/** Status writes share the stored labels object, so most comparisons end at `===`. */
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** `2 node(s) didn't match …, 1 Insufficient cpu` sorted as strings, as upstream does. */

@@ -58,12 +58,17 @@ export class Store {
   private rv = 0;
   // group/resource → namespace ('' when cluster-scoped) → name → frozen object
   private readonly data = new Map<string, Map<string, Map<string, KObject>>>();
+  // The same tables by group, then resource: lookups without building a key string.
+  private readonly tables = new Map<string, Map<string, Map<string, Map<string, KObject>>>>();
   private readonly byUid = new Map<string, { gr: GroupResource; object: KObject }>();
   // owner uid → uids of objects whose ownerReferences name it (for the garbage collector)
   private readonly dependentsOf = new Map<string, Set<string>>();
   private log: Change[] = [];
   private readonly watchers = new Map<string, Set<Watcher>>();
   private readonly subscribers = new Set<(c: Change) => void>();
+  // The subscribers as an array, replaced (never mutated) when they change: dispatch
+  // iterates a snapshot without copying the set for every change.
+  private subscriberList: ReadonlyArray<(c: Change) => void> = [];
   private readonly pending: Change[] = [];
   private dispatching = false;
   private readonly maxLogEntries: number;
@@ -78,7 +83,7 @@ export class Store {
   }
 
   get(gr: GroupResource, namespace: string, name: string): KObject | undefined {
-    return this.data.get(grKey(gr))?.get(namespace)?.get(name);
+    return this.tables.get(gr.group)?.get(gr.resource)?.get(namespace)?.get(name);
   }
 
   getByUid(uid: string): { gr: GroupResource; object: KObject } | undefined {
@@ -97,7 +102,7 @@ export class Store {
 
   list(gr: GroupResource, opts: ListOptions = {}): { items: KObject[]; resourceVersion: string } {
     const items: KObject[] = [];
-    const byNs = this.data.get(grKey(gr));
+    const byNs = this.tables.get(gr.group)?.get(gr.resource);
     if (byNs !== undefined) {
       const spaces = opts.namespace !== undefined ? [byNs.get(opts.namespace)] : [...byNs.values()];
       for (const names of spaces) {
@@ -111,7 +116,7 @@ export class Store {
 
   /** How many objects of a type exist (in a namespace). Cheap. */
   count(gr: GroupResource, namespace?: string): number {
-    const byNs = this.data.get(grKey(gr));
+    const byNs = this.tables.get(gr.group)?.get(gr.resource);
     if (byNs === undefined) return 0;
     if (namespace !== undefined) return byNs.get(namespace)?.size ?? 0;
     let n = 0;
@@ -142,8 +147,13 @@ export class Store {
     const previous = this.get(gr, ns, name);
     m.resourceVersion = String(++this.rv);
     deepFreeze(object);
-    let byNs = this.data.get(grKey(gr));
-    if (byNs === undefined) this.data.set(grKey(gr), (byNs = new Map()));
+    let byGroup = this.tables.get(gr.group);
+    if (byGroup === undefined) this.tables.set(gr.group, (byGroup = new Map()));
+    let byNs = byGroup.get(gr.resource);
+    if (byNs === undefined) {
+      byGroup.set(gr.resource, (byNs = new Map()));
+      this.data.set(grKey(gr), byNs);
+    }
     let names = byNs.get(ns);
     if (names === undefined) byNs.set(ns, (names = new Map()));
     names.set(name, object);
@@ -156,7 +166,7 @@ export class Store {
   remove(gr: GroupResource, namespace: string, name: string): KObject | undefined {
     const previous = this.get(gr, namespace, name);
     if (previous === undefined) return undefined;
-    this.data.get(grKey(gr))?.get(namespace)?.delete(name);
+    this.tables.get(gr.group)?.get(gr.resource)?.get(namespace)?.delete(name);
     this.index(gr, previous, undefined);
     const object = deepFreeze({
       ...previous,
@@ -169,7 +179,12 @@ export class Store {
   /** Every change, in order, for controllers. Returns an unsubscribe function. */
   subscribe(listener: (c: Change) => void): () => void {
     this.subscribers.add(listener);
-    return () => this.subscribers.delete(listener);
+    this.subscriberList = [...this.subscribers];
+    return () => {
+      const removed = this.subscribers.delete(listener);
+      this.subscriberList = [...this.subscribers];
+      return removed;
+    };
   }
 
   /**
@@ -275,9 +290,15 @@ export class Store {
     // changes in resourceVersion order.
     this.dispatching = true;
     try {
-      for (let c = this.pending.shift(); c !== undefined; c = this.pending.shift()) {
-        for (const s of [...this.subscribers]) s(c);
-        for (const w of [...(this.watchers.get(grKey(c.gr)) ?? [])]) deliver(w, c);
+      // An index, not shift(): thousands of writes can queue behind one change.
+      for (let i = 0; i < this.pending.length; i++) {
+        const c = this.pending[i]!;
+        const subscribers = this.subscriberList;
+        for (let j = 0; j < subscribers.length; j++) subscribers[j]!(c);
+        const watchers = this.watchers.get(grKey(c.gr));
+        // A watch stopped mid-dispatch is skipped by deliver(); one started mid-dispatch
+        // begins after this change's rv: iterating the live set equals iterating a copy.
+        if (watchers !== undefined && watchers.size > 0) for (const w of watchers) deliver(w, c);
       }
     } finally {
       this.dispatching = false;
