@@ -9,7 +9,9 @@ import type { FileSource } from '../kubectl/io.ts';
 import type { TextFile } from '../runner/manifests.ts';
 import { fileSource } from '../runner/shim-commands.ts';
 import type { Lab } from '../schemas/lab.ts';
+import { PageTerminal } from '../terminal/page-terminal.ts';
 import { TerminalSession } from '../terminal/session.ts';
+import { EditorService } from './editor.ts';
 import { LabSession, type WallClock } from './lab.ts';
 import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol.ts';
 
@@ -26,11 +28,14 @@ export interface WorkerHostOptions {
 
 export class WorkerHost {
   private readonly sessions = new Map<string, TerminalSession>();
+  /** Each page terminal's keys and size, for interactive commands (`kubectl exec -it`). */
+  private readonly terminals = new Map<string, PageTerminal>();
   private readonly watches = new Map<number, WatchHandle>();
   private lab?: LabSession;
   /** Requests wait while a lab's cluster is being built, so none lands on the old one. */
   private opening: Promise<void> = Promise.resolve();
   private workspace: TextFile[] = [];
+  private readonly editor = new EditorService(() => this.cluster());
   /** The editor's files as the terminal's kubectl sees them (`-f app.yaml`). */
   private readonly files: FileSource = {
     stat: (p) => fileSource(this.workspace).stat(p),
@@ -83,28 +88,33 @@ export class WorkerHost {
         this.watches.delete(msg.id);
         break;
       case 'term.open':
-        this.sessions.set(msg.term, this.newSession());
+        this.terminals.set(msg.term, new PageTerminal(msg.cols, msg.rows));
+        this.sessions.set(msg.term, this.newSession(msg.term));
         break;
       case 'term.run': {
         const session = this.session(msg.term);
         const code = await session.run(msg.line, { write: (data) => this.post({ type: 'term.output', term: msg.term, data }) });
-        this.post({ type: 'term.exit', term: msg.term, code });
+        this.post({ type: 'term.exit', term: msg.term, code, ...(session.continuing ? { more: true } : {}) });
         break;
       }
       case 'term.signal':
         this.sessions.get(msg.term)?.interrupt();
         break;
       case 'term.input':
+        this.terminals.get(msg.term)?.input(msg.data);
+        break;
       case 'term.resize':
-        break; // consumed by interactive commands (exec -it) once they exist
+        this.terminals.get(msg.term)?.resize(msg.cols, msg.rows);
+        break;
       case 'term.complete': {
-        const { start, candidates } = this.session(msg.term).complete(msg.line, msg.cursor);
+        const { start, candidates } = await this.session(msg.term).complete(msg.line, msg.cursor);
         this.post({ type: 'term.completions', id: msg.id, start, candidates });
         break;
       }
       case 'term.close':
         this.sessions.get(msg.term)?.interrupt();
         this.sessions.delete(msg.term);
+        this.terminals.delete(msg.term);
         break;
       case 'files.write':
         this.workspace = msg.files;
@@ -112,6 +122,9 @@ export class WorkerHost {
       case 'lab.check':
       case 'lab.apply':
         await this.labRequest(msg);
+        break;
+      case 'editor.run':
+        this.post({ type: 'editor.result', id: msg.id, ...(await this.editor.run(msg.action, msg.file)) });
         break;
     }
   }
@@ -121,8 +134,8 @@ export class WorkerHost {
     return this.transport;
   }
 
-  private newSession(): TerminalSession {
-    return new TerminalSession(this.cluster(), this.files);
+  private newSession(term: string): TerminalSession {
+    return new TerminalSession(this.cluster(), this.files, { terminal: () => this.terminals.get(term) });
   }
 
   /** A fresh cluster for the lab, then its setup; what ran on the old cluster ends. */
@@ -141,7 +154,7 @@ export class WorkerHost {
     // Running commands (a `kubectl get -w`) end as if interrupted; each terminal keeps its screen and gets a new shell.
     for (const [term, session] of this.sessions) {
       session.interrupt();
-      this.sessions.set(term, this.newSession());
+      this.sessions.set(term, this.newSession(term));
     }
     try {
       this.post({ type: 'lab.ready', id, problems: await this.lab.prepare(setupFiles) });
@@ -168,7 +181,7 @@ export class WorkerHost {
 
   private session(term: string): TerminalSession {
     let session = this.sessions.get(term);
-    if (!session) this.sessions.set(term, (session = this.newSession()));
+    if (!session) this.sessions.set(term, (session = this.newSession(term)));
     return session;
   }
 }

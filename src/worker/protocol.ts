@@ -13,6 +13,7 @@ import type { ApiRequest, ApiResponse, WatchEvent } from '../api/types.ts';
 import type { StepResult } from '../runner/grade.ts';
 import type { TextFile } from '../runner/manifests.ts';
 import type { Lab } from '../schemas/lab.ts';
+import type { EditorAction, EditorMarker } from './editor.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -37,7 +38,9 @@ export type ToWorker =
   /** Runs the checks of step `step` (0-based) of the open lab against the page's cluster. */
   | { type: 'lab.check'; id: number; step: number }
   /** Applies manifests, then runs a commands.sh (the lab's solution, when the learner asks). */
-  | { type: 'lab.apply'; id: number; manifests: TextFile[]; commands?: TextFile };
+  | { type: 'lab.apply'; id: number; manifests: TextFile[]; commands?: TextFile }
+  /** The editor's Apply / Diff (`kubectl apply|diff -f FILE`) or a validation (server dry run) of its text. */
+  | { type: 'editor.run'; id: number; action: EditorAction; file: TextFile };
 
 export type FromWorker =
   | { type: 'ready'; protocol: number; kubernetesVersion: string }
@@ -45,7 +48,8 @@ export type FromWorker =
   | { type: 'watch.event'; id: number; event: WatchEvent }
   | { type: 'watch.end'; id: number; reason?: string }
   | { type: 'term.output'; term: string; data: string }
-  | { type: 'term.exit'; term: string; code: number }
+  /** `more`: the line left a command unfinished (an open quote, a here-document); the page prompts with `> `. */
+  | { type: 'term.exit'; term: string; code: number; more?: boolean }
   | { type: 'term.completions'; id: number; start: number; candidates: string[] }
   /** The worker asks the page to open an object in the editor (`kubectl edit`). */
   | { type: 'ui.edit'; term: string; request: number; path: string; yaml: string }
@@ -55,4 +59,6 @@ export type FromWorker =
   | { type: 'lab.checked'; id: number; result: StepResult }
   | { type: 'lab.applied'; id: number; problems: string[]; notes: string[] }
   /** A lab request that could not run (no lab open, a step that does not exist). */
-  | { type: 'lab.error'; id: number; message: string };
+  | { type: 'lab.error'; id: number; message: string }
+  /** kubectl's output and exit code, and markers at the lines the API server or the YAML parser complained about. */
+  | { type: 'editor.result'; id: number; code: number; output: string; markers: EditorMarker[] };

@@ -139,6 +139,9 @@ describe('terminal', () => {
     expect(await page.locator('sc-terminal .xterm-rows').innerText()).toContain('Server Version: v1.32.2');
     await typeLine(page, 'kubeclt');
     await page.waitForFunction(() => document.querySelector('sc-terminal .xterm-rows')?.textContent?.includes('command not found'));
+    // A shell pipeline with a variable and command substitution, run by the worker's shell.
+    await typeLine(page, 'N=$(kubectl get nodes --no-headers | grep -c worker); echo "workers: $N"');
+    await page.waitForFunction(() => document.querySelector('sc-terminal .xterm-rows')?.textContent?.includes('workers: 2'));
     await page.close();
   });
 

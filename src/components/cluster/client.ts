@@ -7,10 +7,11 @@ import type { ApiRequest, ApiResponse, ApiTransport, WatchEvent, WatchHandle } f
 import type { StepResult } from '../../runner/grade.ts';
 import type { TextFile } from '../../runner/manifests.ts';
 import type { Lab } from '../../schemas/lab.ts';
+import type { EditorAction, EditorResult } from '../../worker/editor.ts';
 import type { FromWorker, ToWorker } from '../../worker/protocol.ts';
 import { workspaceFiles } from './files.ts';
 
-type TermListener = { output(data: string): void; exit(code: number): void };
+type TermListener = { output(data: string): void; exit(code: number, more?: boolean): void };
 type LabReply = Extract<FromWorker, { type: 'lab.ready' | 'lab.checked' | 'lab.applied' | 'lab.error' }>;
 
 /** A lab request the worker refused (no lab open, no such step). */
@@ -24,6 +25,7 @@ export class ClusterConnection implements ApiTransport {
   private readonly completions = new Map<number, (result: { start: number; candidates: string[] }) => void>();
   private readonly terms = new Map<string, TermListener>();
   private readonly labReplies = new Map<number, (reply: LabReply) => void>();
+  private readonly editorReplies = new Map<number, (result: EditorResult) => void>();
   readonly ready: Promise<{ kubernetesVersion: string }>;
 
   constructor() {
@@ -38,10 +40,11 @@ export class ClusterConnection implements ApiTransport {
         case 'watch.event': this.watches.get(msg.id)?.onEvent(msg.event); break;
         case 'watch.end': this.watches.get(msg.id)?.onEnd?.(msg.reason); this.watches.delete(msg.id); break;
         case 'term.output': this.terms.get(msg.term)?.output(msg.data); break;
-        case 'term.exit': this.terms.get(msg.term)?.exit(msg.code); break;
+        case 'term.exit': this.terms.get(msg.term)?.exit(msg.code, msg.more); break;
         case 'term.completions': this.completions.get(msg.id)?.(msg); this.completions.delete(msg.id); break;
         case 'ui.edit': window.dispatchEvent(new CustomEvent('statecraft:edit', { detail: msg })); break;
         case 'fatal': console.error('cluster worker:', msg.message); break;
+        case 'editor.result': this.editorReplies.get(msg.id)?.(msg); this.editorReplies.delete(msg.id); break;
         case 'lab.ready': case 'lab.checked': case 'lab.applied': case 'lab.error':
           this.labReplies.get(msg.id)?.(msg); this.labReplies.delete(msg.id); break;
       }
@@ -91,6 +94,15 @@ export class ClusterConnection implements ApiTransport {
   async applyFiles(manifests: TextFile[], commands?: TextFile): Promise<{ problems: string[]; notes: string[] }> {
     const { problems, notes } = await this.labRequest({ type: 'lab.apply', id: this.nextId++, manifests, ...(commands ? { commands } : {}) }, 'lab.applied');
     return { problems, notes };
+  }
+
+  /** The editor's Apply / Diff / validation of one file, as `kubectl apply|diff -f FILE` sees it. */
+  runEditor(action: EditorAction, file: TextFile): Promise<EditorResult> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.editorReplies.set(id, resolve);
+      this.post({ type: 'editor.run', id, action, file });
+    });
   }
 
   /** Opens a terminal session; the worker keeps its shell state (variables, history of exit codes). */

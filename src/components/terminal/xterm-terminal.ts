@@ -9,7 +9,9 @@ import '@xterm/xterm/css/xterm.css';
 import { LineEditor } from '../../terminal/line-editor.ts';
 import { cluster } from '../cluster/client.ts';
 
-const PROMPT = '\x1b[1;32mlearner@kind\x1b[0m:\x1b[1;34m~\x1b[0m$ ';
+const PS1 = '\x1b[1;32mlearner@kind\x1b[0m:\x1b[1;34m~\x1b[0m$ ';
+/** bash's PS2: the command typed so far is not finished (an open quote, a here-document). */
+const PS2 = '> ';
 let terminalCount = 0;
 
 function historyKey(name: string): string {
@@ -59,17 +61,18 @@ export async function mountTerminal(host: HTMLElement, name: string): Promise<vo
 
   const editor = new LineEditor(loadHistory(name));
   let running = false;
+  let promptText = PS1;
 
   const redraw = () => {
-    const { text, cursorFromEnd } = editor.view(PROMPT);
+    const { text, cursorFromEnd } = editor.view(promptText);
     term.write(`\r\x1b[K${text}${cursorFromEnd > 0 ? `\x1b[${cursorFromEnd}D` : ''}`);
   };
-  const prompt = () => { running = false; term.write(PROMPT); };
+  const prompt = () => { running = false; term.write(promptText); };
 
   const termId = `${name}-${++terminalCount}`;
   const shell = cluster().openTerminal(termId, {
     output: (data) => term.write(data),
-    exit: () => prompt(),
+    exit: (_code, more) => { promptText = more ? PS2 : PS1; prompt(); },
   }, term.cols, term.rows);
   term.onResize(({ cols, rows }) => shell.resize(cols, rows));
 
@@ -84,11 +87,14 @@ export async function mountTerminal(host: HTMLElement, name: string): Promise<vo
         case 'submit':
           term.write('\r\n');
           saveHistory(name, editor.entries);
-          if (event.line.trim() === '') { term.write(PROMPT); break; }
+          if (event.line.trim() === '' && promptText === PS1) { term.write(promptText); break; }
           running = true;
           shell.run(event.line);
           break;
-        case 'interrupt': term.write('^C\r\n' + PROMPT); break;
+        case 'interrupt':
+          if (promptText === PS2) { shell.interrupt(); promptText = PS1; }
+          term.write('^C\r\n' + promptText);
+          break;
         case 'clear-screen': term.clear(); break;
         case 'eof': break;
         case 'complete': {
