@@ -11,6 +11,7 @@ import { createCommand } from './commands/create.ts';
 import { deleteCommand } from './commands/delete.ts';
 import { cordonCommand, drainCommand, uncordonCommand } from './commands/drain.ts';
 import { describeCommand } from './commands/describe.ts';
+import { diffCommand } from './commands/diff.ts';
 import { execCommand } from './commands/exec.ts';
 import { explainCommand } from './commands/explain.ts';
 import { getCommand } from './commands/get.ts';
@@ -26,7 +27,7 @@ import { versionCommand } from './commands/version.ts';
 import { waitCommand } from './commands/wait.ts';
 import { KubectlSession, NoClusterError, type Command, type Invocation, type KubectlContext } from './command.ts';
 import { ExitError, formatError } from './errors.ts';
-import { commandWords, FlagError, FlagSet } from './flags.ts';
+import { commandWords, FlagError, FlagSet, GLOBAL_FLAGS } from './flags.ts';
 import { defaultNamespace } from './kubeconfig.ts';
 import { suggestionsFor } from './suggest.ts';
 
@@ -47,10 +48,18 @@ const COMMANDS: Command[] = [
   getCommand, applyCommand, createCommand, deleteCommand, replaceCommand, patchCommand, labelCommand, annotateCommand,
   scaleCommand, apiResourcesCommand, apiVersionsCommand, explainCommand, configCommand, versionCommand,
   describeCommand, topCommand, logsCommand, execCommand, rolloutCommand, waitCommand, runCommand,
-  cordonCommand, uncordonCommand, drainCommand,
+  cordonCommand, uncordonCommand, drainCommand, diffCommand,
 ];
 
 const ROOT_FLAGS = new FlagSet([]);
+
+/** The long flags `kubectl COMMAND [SUB]` accepts (its own, then the global ones), for tab completion. */
+export function kubectlFlagNames(command: string, sub?: string): string[] {
+  const c = COMMANDS.find((x) => x.name === command);
+  const s = c?.subcommands?.find((x) => x.name === sub || (sub !== undefined && x.aliases?.includes(sub)));
+  return [...new Set([...((s ?? c)?.flags ?? []), ...GLOBAL_FLAGS].map((f) => `--${f.name}`))];
+}
+
 const defaultSession = new KubectlSession();
 
 export async function kubectl(args: string[], ctx: KubectlContext): Promise<number> {

@@ -5,13 +5,20 @@
  * (code or CSS) is fetched before that.
  */
 import { registerWorkspaceFile } from '../cluster/files.ts';
+import type { EditorAction, EditorMarker } from '../../worker/editor.ts';
+import { outputLines } from './output.ts';
 import { loadDraft, saveDraft } from './storage.ts';
+
+/** Quiet time after typing before the text is checked against the cluster again. */
+const IDLE_VALIDATION_MS = 1500;
 
 export interface EditorBackend {
   getValue(): string;
   setValue(text: string): void;
   format(): Promise<void>;
   onChange(listener: (text: string) => void): void;
+  /** Shows the cluster's complaints at their lines (Monaco only; the output panel lists them too). */
+  setMarkers?(markers: EditorMarker[]): void;
 }
 
 /** Monaco needs a mouse-class pointer and room; phones and tablets get the textarea. */
@@ -32,6 +39,10 @@ class TextareaBackend implements EditorBackend {
 class StatecraftEditor extends HTMLElement {
   backend?: EditorBackend;
   private initial = '';
+  /** The cluster is in use (an Apply or a Diff ran): from then on, idle edits are validated too. */
+  private connected = false;
+  private idleTimer?: ReturnType<typeof setTimeout>;
+  private busy = false;
 
   /** Replaces the text (the lab's Reset and "Open in the editor"), keeping the draft in step. */
   replaceText(text: string): void {
@@ -58,6 +69,8 @@ class StatecraftEditor extends HTMLElement {
 
     this.querySelector('[data-action="reset"]')?.addEventListener('click', () => this.reset());
     this.querySelector('[data-action="format"]')?.addEventListener('click', () => void this.backend?.format());
+    this.querySelector('[data-action="apply"]')?.addEventListener('click', () => void this.runAction('apply'));
+    this.querySelector('[data-action="diff"]')?.addEventListener('click', () => void this.runAction('diff'));
 
     if (!wantsMonaco()) {
       this.querySelector('[data-action="format"]')?.setAttribute('hidden', '');
@@ -73,7 +86,64 @@ class StatecraftEditor extends HTMLElement {
 
   private use(backend: EditorBackend, file: string, initial: string): void {
     this.backend = backend;
-    backend.onChange((text) => saveDraft(file, text, initial));
+    backend.onChange((text) => {
+      saveDraft(file, text, initial);
+      this.scheduleValidation();
+    });
+  }
+
+  /** Apply or Diff: our kubectl in the page's cluster worker, its output under the editor. */
+  async runAction(action: Extract<EditorAction, 'apply' | 'diff'>): Promise<void> {
+    if (this.busy || !this.backend) return;
+    const file = this.dataset.file ?? 'manifest.yaml';
+    const button = this.querySelector<HTMLElement>(`[data-action="${action}"]`);
+    this.busy = true;
+    button?.setAttribute('aria-busy', 'true');
+    clearTimeout(this.idleTimer);
+    try {
+      // The cluster client (and its worker) load on the first click, not with the page.
+      const { cluster } = await import('../cluster/client.ts');
+      this.connected = true;
+      const result = await cluster().runEditor(action, { path: file, text: this.backend.getValue() });
+      this.backend.setMarkers?.(result.markers);
+      const shown = action === 'diff' && result.code === 0 ? 'No differences: the cluster already matches this file.\n' : result.output;
+      this.showOutput(`$ kubectl ${action} -f ${file}`, shown, action === 'diff', file, result.markers);
+      this.dataset.lastResult = `${action}:${result.code}`;
+    } catch (error) {
+      this.showOutput(`$ kubectl ${action} -f ${file}`, `error: ${(error as Error).message}\n`, false, file, []);
+    } finally {
+      this.busy = false;
+      button?.removeAttribute('aria-busy');
+    }
+  }
+
+  private showOutput(command: string, output: string, isDiff: boolean, file: string, markers: EditorMarker[]): void {
+    const panel = this.querySelector<HTMLElement>('.sc-editor__output');
+    if (!panel) return;
+    const rows = [{ kind: 'header', text: command }, ...outputLines(output, isDiff, file, markers)];
+    panel.replaceChildren(...rows.map(({ kind, text }) => {
+      const row = document.createElement('div');
+      row.className = kind;
+      row.textContent = text;
+      return row;
+    }));
+    panel.hidden = false;
+  }
+
+  /** Once the learner has used the cluster, a pause in typing re-checks the text (markers only). */
+  private scheduleValidation(): void {
+    if (!this.connected || !this.backend?.setMarkers) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.validateNow(), IDLE_VALIDATION_MS);
+  }
+
+  private async validateNow(): Promise<void> {
+    if (this.busy || !this.backend) return;
+    const { cluster } = await import('../cluster/client.ts');
+    const text = this.backend.getValue();
+    const result = await cluster().runEditor('validate', { path: this.dataset.file ?? 'manifest.yaml', text });
+    // Typing went on meanwhile: these markers belong to older text.
+    if (this.backend.getValue() === text) this.backend.setMarkers?.(result.markers);
   }
 
   private async upgrade(file: string, initial: string, textarea: HTMLTextAreaElement): Promise<void> {

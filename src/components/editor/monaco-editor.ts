@@ -87,5 +87,12 @@ export async function createMonacoEditor(
     setValue: (text) => model.setValue(text),
     format: async () => { await editor.getAction('editor.action.formatDocument')?.run(); },
     onChange: (listener) => { model.onDidChangeContent(() => listener(model.getValue())); },
+    setMarkers: (markers) => {
+      monaco.editor.setModelMarkers(model, 'kubernetes', markers.map((m) => ({
+        ...m, severity: m.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+      })));
+      // The first complaint may sit below the fold of a short editor.
+      if (markers[0]) editor.revealLineInCenterIfOutsideViewport(markers[0].startLineNumber);
+    },
   };
 }
