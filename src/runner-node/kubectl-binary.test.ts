@@ -50,6 +50,10 @@ describe('kubectl on a real cluster', () => {
     expect(await learner('rm -rf /')).toMatchObject({ exitCode: 127, note: 'only kubectl lines run against a real cluster' });
   });
 
+  it('never runs docker: stopping a real node is for its owner', async () => {
+    expect(await learner('docker stop kind-worker2')).toMatchObject({ exitCode: 127, note: "not run on a real cluster: `docker stop kind-worker2` must be done on the cluster's host, by its owner" });
+  });
+
   it('stops a line that does not end', async () => {
     writeFileSync(join(dir, 'slow'), '#!/bin/sh\nsleep 30\n');
     chmodSync(join(dir, 'slow'), 0o755);

@@ -50,6 +50,11 @@ export class KubectlBinaryRunner implements CommandRunner {
     }
     if (words.length === 0) return Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
     const [program, ...args] = words as [string, ...string[]];
+    if (program === 'docker') {
+      // The grader never runs docker: on a real cluster a node is a machine (or a kind
+      // node container) that only its owner powers off and on.
+      return Promise.resolve({ exitCode: 127, stdout: '', stderr: 'bash: docker: command not found\n', note: `not run on a real cluster: \`${line.trim()}\` must be done on the cluster's host, by its owner` });
+    }
     if (program !== 'kubectl') {
       return Promise.resolve({ exitCode: 127, stdout: '', stderr: `bash: ${program}: command not found\n`, note: 'only kubectl lines run against a real cluster' });
     }

@@ -5,6 +5,7 @@
 import { createShimApi } from '../api/index.ts';
 import type { InProcessTransport } from '../api/transport.ts';
 import type { Topology } from '../shim/kind.ts';
+import { REPLICATED_DRIVER } from '../shim/storage/index.ts';
 import type { Lab, LabTopology } from '../schemas/lab.ts';
 import type { Backend } from './lab-check.ts';
 import { ShimCommandRunner, type Timer } from './shim-commands.ts';
@@ -12,10 +13,15 @@ import { shimClient, type TransportClusterClient } from './transport-client.ts';
 
 /** The shim's node topology for a lab (StorageClasses are applied through the API, as on a real cluster). */
 export function shimTopology(t: LabTopology | undefined): Topology {
+  // A class of the simulated replicated driver needs the driver itself (its CSIDriver,
+  // node registrations and provisioner), as a real cluster needs it installed.
+  const replicated = t?.storageClasses?.some((sc) => sc.provisioner === REPLICATED_DRIVER) === true;
   return {
+    ...(replicated ? { storageClasses: ['replicated' as const] } : {}),
     ...(t?.workers !== undefined ? { workers: t.workers } : {}),
     ...(t?.zones ? { zones: t.zones } : {}),
     ...(t?.nodeLabels ? { labelsByNode: t.nodeLabels } : {}),
+    ...(t?.operators ? { operators: t.operators } : {}),
   };
 }
 

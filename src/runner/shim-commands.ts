@@ -2,7 +2,8 @@
  * Terminal lines against the shim, in-process: `kubectl …` runs our kubectl
  * over the cluster's transport, as the browser terminal does. Until the
  * terminal's shell can be borrowed, other programs are "not found" — so a
- * submission's `commands.sh` can never reach anything outside the cluster.
+ * submission's `commands.sh` can never reach anything outside the cluster —
+ * except `docker stop|start NODE`, which powers a simulated kind node.
  */
 import type { ApiTransport } from '../api/types.ts';
 import type { CommandIO, FileSource } from '../kubectl/io.ts';
@@ -34,6 +35,9 @@ export interface ShimCommandOptions {
   now?: () => number;
 }
 
+/** The docker subcommands a line may use: powering a kind node off and on. */
+const DOCKER_NODE_POWER = /^(stop|start)$/;
+
 /** Virtual time one command may move the cluster on while it waits. */
 export const MAX_COMMAND_VIRTUAL_MS = 10 * 60_000;
 
@@ -53,6 +57,9 @@ export class ShimCommandRunner implements CommandRunner {
     }
     if (words.length === 0) return { exitCode: 0, stdout: '', stderr: '' };
     const [program, ...args] = words as [string, ...string[]];
+    if (program === 'docker' && DOCKER_NODE_POWER.test(args[0] ?? '') && args.length > 1) {
+      return this.nodePower(args[0] as 'stop' | 'start', args.slice(1));
+    }
     if (program !== 'kubectl') {
       return { exitCode: 127, stdout: '', stderr: `bash: ${program}: command not found\n`, note: 'only kubectl lines run against the simulated cluster' };
     }
@@ -88,6 +95,29 @@ export class ShimCommandRunner implements CommandRunner {
     }
     this.options.after?.();
     return { exitCode, stdout, stderr, ...(timedOut ? { note: `stopped after ${timeoutMs} ms` } : {}) };
+  }
+
+  /**
+   * `docker stop|start kind-worker2`: on a kind host each node is a container, so
+   * this is how a learner powers a node off and on. The simulated cluster does it
+   * through its admin endpoint (POST /statecraft/v1/nodes/NAME/stop|start); the
+   * lines print what docker prints. Anything else docker can do stays refused.
+   */
+  private async nodePower(action: 'stop' | 'start', names: string[]): Promise<CommandResult> {
+    if (names.some((n) => n.startsWith('-'))) {
+      return { exitCode: 127, stdout: '', stderr: 'bash: docker: command not found\n', note: 'only `docker stop|start NODE` (no options) runs against the simulated cluster' };
+    }
+    let stdout = '';
+    let stderr = '';
+    for (const name of names) {
+      const response = await this.transport.request({ method: 'POST', path: `/statecraft/v1/nodes/${encodeURIComponent(name)}/${action}`, headers: { 'content-type': 'application/json' }, body: '{}' });
+      // docker names each container it stopped or started, and says which it could not find.
+      if (response.status === 200) stdout += `${name}\n`;
+      else if (response.status === 404) stderr += `Error response from daemon: No such container: ${name}\n`;
+      else stderr += `Error response from daemon: ${(response.body as { message?: string } | undefined)?.message ?? `status ${response.status}`}\n`;
+    }
+    this.options.after?.();
+    return { exitCode: stderr === '' ? 0 : 1, stdout, stderr };
   }
 
   /**

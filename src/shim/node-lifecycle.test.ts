@@ -171,6 +171,28 @@ describe('storage on a dead node', () => {
       }
     });
   }
+  it('a StatefulSet pod force-deleted before its eviction is due: the taint eviction controller leaves its successor alone', () => {
+    const k = createKindCluster({ seed: 'node-lifecycle', topology: { storageClasses: ['replicated'] } });
+    k.cluster.registry.create(STATEFULSETS, {
+      metadata: { name: 'db' },
+      spec: {
+        replicas: 1, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: template('db'),
+        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { storageClassName: 'replicated', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+      },
+    }, { namespace: NS });
+    k.cluster.settle();
+    k.stopNode(W2);
+    runFor(k, 60_000);
+    // Unreachable for 20 s: the eviction of default/db-0 is queued for 280 s from now.
+    k.cluster.registry.delete(PODS, NS, 'db-0', { gracePeriodSeconds: 0 });
+    k.cluster.settle();
+    const moved = pod(k, 'db-0');
+    expect(moved).toMatchObject({ spec: { nodeName: 'kind-worker' }, status: { phase: 'Running' } });
+    runFor(k, 400_000);
+    expect(pod(k, 'db-0')?.metadata).toMatchObject({ uid: moved?.metadata?.uid });
+    expect(pod(k, 'db-0')?.metadata?.deletionTimestamp).toBeUndefined();
+    expect(events(k, 'TaintManagerEviction')).toContain('Pod/db-0 taint-eviction-controller: Cancelling deletion of Pod default/db-0');
+  });
 });
 
 describe('pod garbage collection', () => {

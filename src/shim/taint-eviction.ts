@@ -25,6 +25,8 @@ const SOURCE = { component: 'taint-eviction-controller' };
 interface Work {
   createdAt: number;
   cancel: (() => void) | undefined;
+  /** The pod it was queued for: a new pod of the same name (a StatefulSet's) is not it. */
+  uid: string;
 }
 
 const noExecuteTaints = (node: Node | undefined): Taint[] => (node?.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute');
@@ -122,10 +124,10 @@ export class TaintEvictionController implements Controller {
   private handlePodUpdate(key: string, nodeName: string): void {
     const [namespace, name] = splitKey(key);
     const pod = this.ctx.store.get(PODS, namespace, name) as Pod | undefined;
-    if (pod === undefined) {
-      this.cancel(key);
-      return;
-    }
+    // Upstream sees the delete event on its own and cancels; here the queue keeps one
+    // entry per name, so a pod deleted and recreated under its name shows as a new UID.
+    if (pod === undefined || (this.work.get(key)?.uid ?? pod.metadata?.uid) !== pod.metadata?.uid) this.cancel(key);
+    if (pod === undefined) return;
     if ((pod.spec?.nodeName ?? '') !== nodeName || nodeName === '') return;
     const taints = this.tainted.get(nodeName);
     if (taints === undefined) return;
@@ -134,10 +136,11 @@ export class TaintEvictionController implements Controller {
 
   private processPodOnNode(pod: Pod, taints: Taint[], now: number): void {
     const key = keyOf(pod as KObject);
+    if ((this.work.get(key)?.uid ?? pod.metadata?.uid) !== pod.metadata?.uid) this.cancel(key);
     const used = matchingTolerations(taints, pod.spec?.tolerations ?? []);
     if (used === undefined) {
       this.cancel(key);
-      this.schedule(key, now, now);
+      this.schedule(key, pod.metadata?.uid ?? '', now, now);
       return;
     }
     const min = minTolerationMs(used);
@@ -152,16 +155,16 @@ export class TaintEvictionController implements Controller {
       if (start + min < now + min) return;
       this.cancel(key);
     }
-    this.schedule(key, start, now + min);
+    this.schedule(key, pod.metadata?.uid ?? '', start, now + min);
   }
 
   /** TimedWorkerQueue.AddWork: a key already queued (or done) is left alone. */
-  private schedule(key: string, createdAt: number, fireAt: number): void {
+  private schedule(key: string, uid: string, createdAt: number, fireAt: number): void {
     if (this.work.has(key)) return;
-    const work: Work = { createdAt, cancel: undefined };
+    const work: Work = { createdAt, cancel: undefined, uid };
     work.cancel = this.ctx.clock.at(fireAt, () => {
       work.cancel = undefined;
-      this.evict(key);
+      this.evict(key, uid);
     }, { background: true, label: `taint eviction ${key}` });
     this.work.set(key, work);
   }
@@ -176,11 +179,11 @@ export class TaintEvictionController implements Controller {
   }
 
   /** deletePodHandler + addConditionAndDeletePod. */
-  private evict(key: string): void {
+  private evict(key: string, uid: string): void {
     this.record(key, 'Marking for deletion Pod');
     const [namespace, name] = splitKey(key);
     const pod = this.ctx.store.get(PODS, namespace, name) as Pod | undefined;
-    if (pod === undefined) return;
+    if (pod === undefined || pod.metadata?.uid !== uid) return;
     const conditions = [...(pod.status?.conditions ?? [])];
     const target = { type: 'DisruptionTarget', status: 'True', lastProbeTime: null as unknown as string, lastTransitionTime: rfc3339(this.ctx.clock.now()), reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' };
     const i = conditions.findIndex((c) => c.type === 'DisruptionTarget');
