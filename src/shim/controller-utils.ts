@@ -9,6 +9,7 @@ import type { ControllerContext } from './controller.ts';
 import { isStatusError } from './errors.ts';
 import { deepClone, type GroupResource, type KObject } from './objects.ts';
 import { fromLabelSelector, LabelSelector, SelectorError, type Labels } from './selectors.ts';
+import type { Change } from './store.ts';
 
 export const podReadyCondition = (pod: Pod): PodCondition | undefined =>
   pod.status?.conditions?.find((c) => c.type === 'Ready');
@@ -120,4 +121,15 @@ export function controlledBy(ctx: ControllerContext, gr: GroupResource, ownerUid
     if (d.gr.group === gr.group && d.gr.resource === gr.resource && controllerRefOf(d.object)?.uid === ownerUid) out.push(d.object);
   }
   return out;
+}
+
+/**
+ * Queues `namespace/name` of the `kind` controller of the object a change is about,
+ * before and after the change (an owner that let go must hear of it too).
+ */
+export function queueController(queue: Set<string>, c: Change, kind: string): void {
+  for (const o of [c.previous, c.object]) {
+    const ref = controllerRefOf(o);
+    if (ref?.kind === kind) queue.add(`${c.object.metadata?.namespace ?? ''}/${ref.name}`);
+  }
 }

@@ -8,7 +8,7 @@ import type { ObjectReference } from 'kubernetes-types/core/v1';
 import { parseTime, rfc3339 } from './clock.ts';
 import type { Cluster } from './cluster.ts';
 import type { Controller, ControllerContext } from './controller.ts';
-import { controlledBy, controllerRefOf, keyOf, newControllerRef, splitKey, tolerate } from './controller-utils.ts';
+import { controlledBy, queueController, keyOf, newControllerRef, splitKey, tolerate } from './controller-utils.ts';
 import { CronError, parseSchedule, zoneOffset, type Schedule } from './cron.ts';
 import { isStatusError } from './errors.ts';
 import { EventRecorder } from './events.ts';
@@ -45,12 +45,7 @@ export class CronJobController implements Controller {
   observe(c: Change): boolean {
     const before = this.queue.size;
     if (c.gr.group === 'batch' && c.gr.resource === 'cronjobs') this.queue.add(keyOf(c.object));
-    else if (c.gr.group === 'batch' && c.gr.resource === 'jobs') {
-      for (const o of [c.previous, c.object]) {
-        const ref = controllerRefOf(o);
-        if (ref?.kind === 'CronJob') this.queue.add(`${c.object.metadata?.namespace ?? ''}/${ref.name}`);
-      }
-    }
+    else if (c.gr.group === 'batch' && c.gr.resource === 'jobs') queueController(this.queue, c, 'CronJob');
     return this.queue.size > before;
   }
 

@@ -9,7 +9,7 @@ import type { Container, Pod } from 'kubernetes-types/core/v1';
 import { parseTime, rfc3339 } from './clock.ts';
 import type { Cluster } from './cluster.ts';
 import { CORE, type Controller, type ControllerContext } from './controller.ts';
-import { claim, controlledBy, controllerRefOf, isPodReady, keyOf, newControllerRef, selectorOf, splitKey, tolerate } from './controller-utils.ts';
+import { claim, controlledBy, queueController, isPodReady, keyOf, newControllerRef, selectorOf, splitKey, tolerate } from './controller-utils.ts';
 import { isStatusError } from './errors.ts';
 import { EventRecorder } from './events.ts';
 import { deepClone, deepEqual, type GroupResource, type KObject } from './objects.ts';
@@ -90,12 +90,7 @@ export class JobController implements Controller {
   observe(c: Change): boolean {
     const before = this.queue.size;
     if (c.gr.group === 'batch' && c.gr.resource === 'jobs') this.queue.add(keyOf(c.object));
-    else if (c.gr.group === '' && c.gr.resource === 'pods') {
-      for (const o of [c.previous, c.object]) {
-        const ref = controllerRefOf(o);
-        if (ref?.kind === 'Job') this.queue.add(`${c.object.metadata?.namespace ?? ''}/${ref.name}`);
-      }
-    }
+    else if (c.gr.group === '' && c.gr.resource === 'pods') queueController(this.queue, c, 'Job');
     return this.queue.size > before;
   }
 
