@@ -122,6 +122,13 @@ export interface PodRecord {
   app: ContainerRecord[];
   /** A stage is under way (pull/create/start); the pod waits for it. */
   busy: boolean;
+  /**
+   * The sandbox came up and its containers are being pulled and started: upstream's
+   * SyncPod does all of that in one call and publishes the status it computed before
+   * it, so nothing (not the new IP either) is written until the containers run or fail.
+   * K:pkg/kubelet/kubelet.go SyncPod (SetPodStatus, then containerRuntime.SyncPod)
+   */
+  inSyncPod?: boolean;
   terminating: boolean;
   finished: boolean;
   timers: Set<() => void>;
@@ -400,7 +407,13 @@ export class Kubelet implements Controller {
   private sync(p: PodRecord): void {
     if (p.finished || !this.nodeAlive(p.node)) return;
     if (p.pod.metadata?.deletionTimestamp !== undefined) this.terminate(p);
-    else if (!p.adopted) this.advance(p);
+    else if (!p.adopted) {
+      this.advance(p);
+      if (p.inSyncPod === true) {
+        if (p.busy) return;
+        p.inSyncPod = false;
+      }
+    }
     this.writeStatus(p);
   }
 
@@ -412,6 +425,7 @@ export class Kubelet implements Controller {
         this.later(p, this.timings.sandboxMs, 'sandbox', () => {
           p.busy = false;
           p.sandboxReady = true;
+          p.inSyncPod = true;
           p.ip = p.hostNetwork ? p.hostIP : this.nodes.get(p.node)?.ipam.allocate();
         });
       }
@@ -524,6 +538,7 @@ export class Kubelet implements Controller {
     if (policy === 'Never' && !present) {
       const message = `Container image "${image}" is not present with pull policy of Never`;
       c.state = { kind: 'waiting', reason: 'ErrImageNeverPull', message };
+      p.inSyncPod = false;
       this.event(p, 'Warning', 'ErrImageNeverPull', message, c);
       this.event(p, 'Warning', 'Failed', 'Error: ErrImageNeverPull', c);
       return;
@@ -563,6 +578,7 @@ export class Kubelet implements Controller {
           ? { delay: BACKOFF_INITIAL_MS, lastUpdate: this.ctx.clock.now(), until: this.ctx.clock.now() + BACKOFF_INITIAL_MS }
           : { delay: Math.min(c.pull.delay * 2, BACKOFF_MAX_MS), lastUpdate: this.ctx.clock.now(), until: this.ctx.clock.now() + Math.min(c.pull.delay * 2, BACKOFF_MAX_MS) };
         c.state = { kind: 'waiting', reason: 'ErrImagePull', message: result.message };
+        p.inSyncPod = false;
         this.event(p, 'Warning', 'Failed', `Failed to pull image "${image}": ${result.message}`, c);
         this.event(p, 'Warning', 'Failed', 'Error: ErrImagePull', c);
         // The next sync (PLEG relist) finds the pull in back-off.
@@ -589,6 +605,7 @@ export class Kubelet implements Controller {
     const env = this.containerEnv(p, c);
     if (typeof env === 'string') {
       c.state = { kind: 'waiting', reason: 'CreateContainerConfigError', message: env };
+      p.inSyncPod = false;
       this.event(p, 'Warning', 'Failed', `Error: ${env}`, c);
       this.later(p, this.timings.relistMs * 10, 'config retry', () => {
         p.busy = false;
