@@ -7,6 +7,7 @@
 import type { ProcessEnv, ProcessIO, Wait } from './container/types.ts';
 import { fnv32a } from './random.ts';
 import { startZookeeper, zkCli, ZK_HOME, zookeeperFiles, zookeeperJava, zookeeperReady } from './zookeeper.ts';
+import { PG_BIN, pgIsReady, postgresEntrypoint, psql } from './postgres.ts';
 import { operatorManager } from './operators/manager.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -113,7 +114,11 @@ export type BuiltinProgram = (ctx: ProgramContext) => ProgramGenerator;
  * SIGKILL is never delivered: the generator is simply closed.
  */
 export class ProcessSignal extends Error {
-  constructor(readonly signal: 2 | 9 | 15) {
+  constructor(
+    readonly signal: 2 | 9 | 15,
+    /** The PID it was sent to, when that is a command a shell runs in place (not the shell). */
+    readonly target?: number,
+  ) {
     super(`signal ${signal}`);
     this.name = 'ProcessSignal';
   }
@@ -449,52 +454,7 @@ const redisEntrypoint: BuiltinProgram = function* (ctx) {
   return next === undefined ? yield* notFound(ctx, '/usr/local/bin/docker-entrypoint.sh', rest[0]!) : yield* next;
 };
 
-// postgres and mysql: refuse to start without a password, as the real entrypoints do -------
-
-const POSTGRES_NO_PASSWORD = `Error: Database is uninitialized and superuser password is not specified.
-       You must specify POSTGRES_PASSWORD to a non-empty value for the
-       superuser. For example, "-e POSTGRES_PASSWORD=password" on "docker run".
-
-       You may also use "POSTGRES_HOST_AUTH_METHOD=trust" to allow all
-       connections without a password. This is *not* recommended.
-
-       See PostgreSQL documentation about "trust":
-       https://www.postgresql.org/docs/current/auth-trust.html
-`;
-
-const postgresEntrypoint: BuiltinProgram = function* ({ argv, env, io }) {
-  if (argv[1] !== 'postgres') return 0;
-  const pgdata = env.env.PGDATA ?? '/var/lib/postgresql/data';
-  const initialised = env.fs.exists(`${pgdata}/PG_VERSION`);
-  const e = env.env;
-  if (!initialised && (e.POSTGRES_PASSWORD ?? '') === '' && e.POSTGRES_HOST_AUTH_METHOD !== 'trust') {
-    io.stderr(POSTGRES_NO_PASSWORD);
-    return 1;
-  }
-  const ts = (): string => `${isoSpace(env.now()).replace('+00:00', '.000 UTC')} [1]`;
-  if (!initialised) {
-    io.stdout('The files belonging to this database system will be owned by user "postgres".\nThis user must also own the server process.\n\n');
-    io.stdout(`Success. You can now start the database server using:\n\n    pg_ctl -D ${pgdata} -l logfile start\n\n`);
-    try {
-      env.fs.mkdir(pgdata, { recursive: true });
-      env.fs.writeFile(`${pgdata}/PG_VERSION`, '17\n');
-    } catch {
-      // read-only data directory: carry on in memory
-    }
-    io.stdout('\nPostgreSQL init process complete; ready for start up.\n\n');
-  } else {
-    io.stdout('\nPostgreSQL Database directory appears to contain a database; Skipping initialization\n\n');
-  }
-  io.stderr(`${ts()} LOG:  starting PostgreSQL 17.4 (Debian 17.4-1.pgdg120+2) on x86_64-pc-linux-gnu, compiled by gcc (Debian 12.2.0-14) 12.2.0, 64-bit\n`);
-  io.stderr(`${ts()} LOG:  listening on IPv4 address "0.0.0.0", port 5432\n`);
-  io.stderr(`${ts()} LOG:  database system is ready to accept connections\n`);
-  const close = env.listen?.(5432, { tcp: () => 'ok' });
-  yield* untilSignal();
-  close?.();
-  io.stderr(`${ts()} LOG:  received fast shutdown request\n`);
-  io.stderr(`${ts()} LOG:  database system is shut down\n`);
-  return 0;
-};
+// mysql: refuses to start without a password, as the real entrypoint does (postgres: postgres.ts) --
 
 const mysqlEntrypoint: BuiltinProgram = function* ({ argv, env, io }) {
   if (argv[1] !== 'mysqld') return 0;
@@ -610,6 +570,8 @@ export const builtinPrograms: ReadonlyMap<string, BuiltinProgram> = new Map<stri
   ['redis-cli', redisCli],
   ['redis-entrypoint', redisEntrypoint],
   ['postgres-entrypoint', postgresEntrypoint],
+  ['pg_isready', pgIsReady],
+  ['psql', psql],
   ['mysql-entrypoint', mysqlEntrypoint],
   ['pause', pause],
   ['agnhost', agnhost],
@@ -817,9 +779,9 @@ const CATALOG: ReadonlyMap<string, () => ImageSpec> = new Map<string, () => Imag
     size: 157_542_010,
     entrypoint: ['docker-entrypoint.sh'],
     cmd: ['postgres'],
-    env: { PATH: `${PATH}:/usr/lib/postgresql/17/bin`, PG_MAJOR: '17', PG_VERSION: '17.4-1.pgdg120+2', PGDATA: '/var/lib/postgresql/data', LANG: 'en_US.utf8' },
+    env: { PATH: `${PATH}:${PG_BIN}`, PG_MAJOR: '17', PG_VERSION: '17.4-1.pgdg120+2', PGDATA: '/var/lib/postgresql/data', LANG: 'en_US.utf8' },
     workingDir: '/',
-    files: { ...debianBase(), '/usr/local/bin/docker-entrypoint.sh': bin('postgres-entrypoint'), '/var/lib/postgresql/data/.keep': '' },
+    files: { ...debianBase(), '/usr/local/bin/docker-entrypoint.sh': bin('postgres-entrypoint'), '/usr/bin/pg_isready': bin('pg_isready'), '/usr/bin/psql': bin('psql'), '/var/lib/postgresql/data/.keep': '' },
     tags: VERSION_TAGS,
   })],
   ['docker.io/library/mysql', () => ({

@@ -16,6 +16,7 @@ import type { KObject } from './objects.ts';
 import type { Change } from './store.ts';
 import { interPodAffinityPlugin } from './inter-pod-affinity.ts';
 import { POD_TOPOLOGY_SPREAD, podTopologySpreadPlugin } from './pod-topology-spread.ts';
+import { volumeRestrictionsPlugin } from './volume-restrictions.ts';
 
 export const SCHEDULER_NAME = 'default-scheduler';
 const PODS = CORE('pods');
@@ -292,7 +293,7 @@ export class Scheduler implements Controller {
   private flushTimer: (() => void) | undefined;
 
   constructor(private readonly ctx: ControllerContext, options: SchedulerOptions = {}) {
-    this.plugins = [...defaultFilters(), ...(options.plugins ?? []), podTopologySpreadPlugin(ctx), interPodAffinityPlugin(ctx)];
+    this.plugins = [...defaultFilters(), volumeRestrictionsPlugin(ctx), ...(options.plugins ?? []), podTopologySpreadPlugin(ctx), interPodAffinityPlugin(ctx)];
     this.events = new EventRecorder(ctx);
     for (const n of ctx.store.list(NODES).items) this.updateNode(n as Node);
     for (const p of ctx.store.list(PODS).items) this.updatePod(p as Pod, p as Pod, undefined);

@@ -392,7 +392,7 @@ export function zookeeperFiles(bin: (name: string) => string): Record<string, st
     [`${ZK_HOME}/bin/zkServer.sh`]: '#!/usr/bin/env bash\n',
     [`${ZK_HOME}/zookeeper-3.4.10.jar`]: '',
     [JAVA]: bin('java'),
-    // procps in the real image; busybox-style output here.
+    // procps in the real image: `ps -ef` prints its table, plain `ps` busybox's.
     '/bin/ps': bin('ps'),
     '/usr/bin/pkill': bin('pkill'),
     '/var/lib/zookeeper/data/.keep': '',

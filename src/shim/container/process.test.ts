@@ -132,3 +132,40 @@ describe('starting programs', () => {
     expect(sh('echo $$; sh -c \'echo $$\'; sleep 1 & echo $!; ps').stdout).toBe('1\n2\n3\nPID   USER     TIME  COMMAND\n    1 root      0:00 ps\n    3 root      0:00 sleep 1\n');
   });
 });
+
+describe('a command dash runs for `sh -c` (fork, then wait)', () => {
+  /** PID 1 `sh -c 'sleep 3600'` in a Debian-based image with procps, and a second process to look at it. */
+  function debianContainer() {
+    const clock = new VirtualClock();
+    const rt = containerRuntime({ now: () => clock.now() });
+    const img = pullImage('registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10');
+    if (!img.ok) throw new Error(img.message);
+    const fs = rt.createFileSystem(img.image.files);
+    const env = { fs, env: img.image.env, hostname: 'zk-0', cwd: '/', namespace: 'default', now: () => clock.now() };
+    const init = rt.startProcess(['sh', '-c', 'sleep 3600'], env, { stdout: () => undefined, stderr: () => undefined }, clock);
+    const exec = (argv: string[]): { out: string; code: number | undefined } => {
+      let out = '';
+      const p = rt.startProcess(argv, env, { stdout: (t) => (out += t), stderr: (t) => (out += t) }, clock);
+      return { out, code: p.exitCode };
+    };
+    return { init, exec, clock };
+  }
+
+  it('shows the command as a child of PID 1 in `ps -ef`, as the ZooKeeper tutorial does', () => {
+    const { exec } = debianContainer();
+    expect(exec(['ps', '-ef']).out).toBe([
+      'UID        PID  PPID  C STIME TTY          TIME CMD',
+      'root         1     0  0 00:00 ?        00:00:00 sh -c sleep 3600',
+      'root         2     1  0 00:00 ?        00:00:00 sleep 3600',
+      'root         3     0  0 00:00 ?        00:00:00 ps -ef',
+      '',
+    ].join('\n'));
+  });
+
+  it('`pkill` ends the command, not the shell; the shell then exits with its 128+signal', () => {
+    const { init, exec } = debianContainer();
+    expect(exec(['pkill', 'sleep']).code).toBe(0);
+    expect(init.exitCode).toBe(143);
+    expect(exec(['pkill', 'sleep']).code).toBe(1);
+  });
+});

@@ -54,12 +54,22 @@ export interface Proc {
   spawn(argv: string[], program: (proc: Proc) => Program, stdin: Source, ownsStdin: boolean, autostart?: boolean): Process;
 }
 
+/**
+ * A command a shell runs in place: its own PID (what the shell's fork gave it), its
+ * parent, and the real process whose program stack it runs in.
+ */
+export interface InPlaceChild {
+  proc: Proc;
+  ppid: number;
+  host: number;
+}
+
 /** A container's processes. */
 export class PidNamespace {
   private nextPid = 1;
   readonly procs = new Map<number, Process>();
-  /** Commands a shell runs in place (`sleep 5` in a loop), by PID, for `ps`. */
-  readonly children = new Map<number, string[]>();
+  /** Commands a shell runs in place (`sleep 5` in a loop, `start-zookeeper` → java), by PID. */
+  readonly children = new Map<number, InPlaceChild>();
 
   constructor(readonly clock: VirtualClock) {}
 
@@ -69,10 +79,23 @@ export class PidNamespace {
 
   /** kill(2): false when there is no such process. */
   kill(pid: number, signal: number): boolean {
+    const child = this.children.get(pid);
+    if (child !== undefined) {
+      const host = this.procs.get(child.host);
+      if (host === undefined) return false;
+      const d = signal === 9 ? 'deliver' : (child.proc.disposition?.(signal) ?? 'deliver');
+      if (signal !== 0 && d === 'deliver') host.interrupt(signal, pid);
+      return true;
+    }
     const p = this.procs.get(pid);
     if (p === undefined || p.exitCode !== undefined) return false;
     if (signal !== 0) p.kill(signal);
     return true;
+  }
+
+  /** The parent PID `ps` shows: 0 for PID 1 and for what `kubectl exec` started (their parent is outside the namespace). */
+  ppidOf(pid: number): number {
+    return this.children.get(pid)?.ppid ?? this.procs.get(pid)?.ppid ?? 0;
   }
 }
 
@@ -107,6 +130,8 @@ export class Process implements ProcessHandle {
     private readonly ownsStdin = true,
     /** Where a program that crashed (a bug in it) says so. */
     private readonly crashes?: Output,
+    /** The process that started this one (0: started from outside the namespace). */
+    readonly ppid = 0,
   ) {
     this.pid = ns.allocate();
     this.proc = {
@@ -117,7 +142,7 @@ export class Process implements ProcessHandle {
       argv,
       catchesSignals: false,
       spawn: (childArgv, childProgram, childStdin, ownsStdin, autostart = true) => {
-        const child = new Process(ns, childArgv, childProgram, childStdin, ownsStdin);
+        const child = new Process(ns, childArgv, childProgram, childStdin, ownsStdin, undefined, this.pid);
         return autostart ? child.start() : child;
       },
     };
@@ -178,6 +203,18 @@ export class Process implements ProcessHandle {
     if (self) throw new ProcessSignal(signal as 2 | 9 | 15);
     if (this.stepping) this.pending.push(signal);
     else this.step({ error: new ProcessSignal(signal as 2 | 9 | 15) });
+  }
+
+  /**
+   * A signal for a command this process's shell runs in place (fork + wait in a real
+   * shell): thrown into the program stack, where the command is innermost; the shell
+   * gets the command's status back (interp.ts `external`).
+   */
+  interrupt(signal: number, target: number): void {
+    if (this.code !== undefined) return;
+    const error = new ProcessSignal(signal as 2 | 9 | 15, target);
+    if (running[running.length - 1] === this) throw error;
+    if (!this.stepping) this.step({ error });
   }
 
   /** SIGKILL: the generator is closed (its `finally` blocks run), exit 137. Never throws. */

@@ -689,11 +689,16 @@ export class Shell {
       proc: child,
     };
     if (exec) return yield* found.run(ctx);
-    proc.ns.children.set(child.pid, argv);
+    const ns = proc.ns;
+    ns.children.set(child.pid, { proc: child, ppid: proc.pid, host: ns.children.get(proc.pid)?.host ?? proc.pid });
     try {
       return yield* found.run(ctx);
+    } catch (e) {
+      // A signal sent to the command (`pkill java`) ends it, not the shell: wait(2) reports 128+signal.
+      if (isSignal(e) && e.target === child.pid) return 128 + e.signal;
+      throw e;
     } finally {
-      proc.ns.children.delete(child.pid);
+      ns.children.delete(child.pid);
     }
   }
 

@@ -1,5 +1,6 @@
 // Process and system applets: sleep (on the virtual clock), date, hostname, env, id,
 // whoami, pwd, uname, ps, kill, which, true/false.
+import type { Ctx } from '../../process.ts';
 import { Pipe } from '../../stream.ts';
 import { SIGNALS, signalName, signalNumber } from '../../signal.ts';
 import { lookPath, resolveCommand } from '../resolve.ts';
@@ -195,15 +196,33 @@ export const uname: Applet = function* (ctx) {
   return 0;
 };
 
-/** busybox ps: every process of the container (processes run by a shell included). */
-export const ps: Applet = function* (ctx) {
+/** Every process of the container (commands run in place by a shell included), by PID, with its start time. */
+function processTable(ctx: Ctx): Array<[number, { argv: string[]; startedAt: number }]> {
   const ns = ctx.proc.ns;
-  const rows = new Map<number, string[]>();
-  for (const [pid, p] of ns.procs) rows.set(pid, p.proc.argv);
-  for (const [pid, argv] of ns.children) rows.set(pid, argv);
-  rows.set(ctx.proc.pid, ctx.argv);
+  const rows = new Map<number, { argv: string[]; startedAt: number }>();
+  for (const [pid, p] of ns.procs) rows.set(pid, p.proc);
+  for (const [pid, c] of ns.children) rows.set(pid, c.proc);
+  rows.set(ctx.proc.pid, { argv: ctx.argv, startedAt: ctx.proc.startedAt });
+  return [...rows].sort(([a], [b]) => a - b);
+}
+
+/**
+ * busybox ps; in a Debian/Ubuntu image, procps `ps -ef` (the ZooKeeper tutorial's
+ * process tree: the entry point as PID 1, the JVM its child).
+ */
+export const ps: Applet = function* (ctx) {
+  const rows = processTable(ctx);
+  const full = ctx.argv.slice(1).some((a) => /^-\w*f/.test(a));
+  if (full && !busyboxImage(ctx)) {
+    // procps 3.3: `UID PID PPID C STIME TTY TIME CMD`; STIME is HH:MM of the start, TIME the CPU used.
+    const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
+    let out = 'UID        PID  PPID  C STIME TTY          TIME CMD\n';
+    for (const [pid, p] of rows) out += `root     ${String(pid).padStart(5)} ${String(ctx.proc.ns.ppidOf(pid)).padStart(5)}  0 ${hhmm(p.startedAt)} ?        00:00:00 ${p.argv.join(' ')}\n`;
+    ctx.stdout(out);
+    return 0;
+  }
   let out = 'PID   USER     TIME  COMMAND\n';
-  for (const [pid, argv] of [...rows].sort(([a], [b]) => a - b)) out += `${String(pid).padStart(5)} root      0:00 ${argv.join(' ')}\n`;
+  for (const [pid, p] of rows) out += `${String(pid).padStart(5)} root      0:00 ${p.argv.join(' ')}\n`;
   ctx.stdout(out);
   return 0;
 };
@@ -274,9 +293,9 @@ export const pkill: Applet = function* (ctx) {
     return 1;
   }
   const ns = ctx.proc.ns;
-  const matched = [...ns.procs].filter(([pid, p]) => {
+  const matched = processTable(ctx).filter(([pid, p]) => {
     if (pid === ctx.proc.pid) return false;
-    const argv = p.proc.argv;
+    const argv = p.argv;
     const comm = (argv[0] ?? '').split('/').pop()!.slice(0, 15);
     return re.test(full ? argv.join(' ') : comm);
   });
