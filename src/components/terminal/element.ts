@@ -1,6 +1,10 @@
+import type { Terminal } from '@xterm/xterm';
+
 /** <sc-terminal>: waits until the terminal is near the viewport, then loads xterm.js. */
 class StatecraftTerminal extends HTMLElement {
   private started = false;
+  /** The xterm.js terminal once loaded: its buffer holds the whole scrollback, not just what is on screen. */
+  terminal?: Terminal;
 
   connectedCallback(): void {
     if (this.started) return;
@@ -18,7 +22,7 @@ class StatecraftTerminal extends HTMLElement {
     try {
       const { mountTerminal } = await import('./xterm-terminal.ts');
       screen.replaceChildren();
-      await mountTerminal(screen, this.dataset.name ?? 'main');
+      this.terminal = await mountTerminal(screen, this.dataset.name ?? 'main');
       this.dataset.ready = 'true';
     } catch (error) {
       screen.textContent = 'The terminal failed to load. Reload the page to try again.';

@@ -42,7 +42,8 @@ function themeColors() {
     : { background: '#fbfbfc', foreground: '#1c1e21', cursor: '#1c1e21', selectionBackground: '#c9d3e6' };
 }
 
-export async function mountTerminal(host: HTMLElement, name: string): Promise<void> {
+/** Resolves with the xterm.js Terminal (tests read its buffer). */
+export async function mountTerminal(host: HTMLElement, name: string): Promise<Terminal> {
   const term = new Terminal({
     cursorBlink: true,
     convertEol: false,
@@ -114,6 +115,7 @@ export async function mountTerminal(host: HTMLElement, name: string): Promise<vo
 
   term.write('\x1b[2mStatecraft terminal — type `help` to see what works here.\x1b[0m\r\n');
   prompt();
+  return term;
 }
 
 function commonPrefix(words: string[]): string {
