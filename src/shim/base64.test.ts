@@ -13,6 +13,13 @@ describe('base64', () => {
     const bytes = new Uint8Array(256).map((_, i) => i);
     expect([...decodeBase64Bytes(encodeBase64(bytes))]).toEqual([...bytes]);
     expect([...decodeBase64Bytes(encodeBase64(bytes, { url: true }))]).toEqual([...bytes]);
+    // Longer than one 8 KiB chunk of output, with a remainder of one and of two bytes.
+    for (const n of [30_001, 30_002]) {
+      const big = new Uint8Array(n).map((_, i) => (i * 7) & 0xff);
+      const text = encodeBase64(big);
+      expect(text.length).toBe(Math.ceil(n / 3) * 4);
+      expect(decodeBase64Bytes(text)).toEqual(big);
+    }
   });
 
   it('skips line breaks and padding, and keeps invalid UTF-8 byte for byte', () => {

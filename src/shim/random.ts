@@ -60,16 +60,14 @@ export class SeededRandom {
 
   /** An RFC 4122 version-4 UUID, as the API server assigns to `metadata.uid`. */
   uid(): string {
-    const bytes: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      const w = this.nextUint32();
-      bytes.push(w >>> 24, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff);
-    }
-    bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-    bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-    let hex = '';
-    for (const b of bytes) hex += HEX_BYTES[b];
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    const w0 = this.nextUint32();
+    // The version nibble (byte 6) and the variant bits (byte 8), set as RFC 4122 says.
+    const w1 = ((this.nextUint32() & 0xffff0fff) | 0x4000) >>> 0;
+    const w2 = ((this.nextUint32() & 0x3fffffff) | 0x80000000) >>> 0;
+    const w3 = this.nextUint32();
+    const h1 = hex8(w1);
+    const h2 = hex8(w2);
+    return `${hex8(w0)}-${h1.slice(0, 4)}-${h1.slice(4)}-${h2.slice(0, 4)}-${h2.slice(4)}${hex8(w3)}`;
   }
 
   /** Generator state, so a saved cluster resumes the same sequence. */
@@ -124,3 +122,8 @@ export function fnv32a(s: string): number {
 
 /** `00`…`ff`, for uid(): one lookup per byte instead of toString + padStart. */
 const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** A 32-bit word as 8 lower-case hex digits. */
+function hex8(w: number): string {
+  return HEX_BYTES[w >>> 24]! + HEX_BYTES[(w >>> 16) & 0xff]! + HEX_BYTES[(w >>> 8) & 0xff]! + HEX_BYTES[w & 0xff]!;
+}

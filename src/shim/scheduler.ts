@@ -172,6 +172,18 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
   return (t.value ?? '') === (taint.value ?? '');
 }
 
+function toleratedBy(taint: Taint, tolerations: readonly Toleration[] | undefined): boolean {
+  if (tolerations !== undefined) for (const t of tolerations) if (tolerates(t, taint)) return true;
+  return false;
+}
+
+/** The first NoSchedule/NoExecute taint no toleration covers. */
+function untoleratedTaint(taints: readonly Taint[] | undefined, tolerations: readonly Toleration[] | undefined): Taint | undefined {
+  if (taints === undefined) return undefined;
+  for (const t of taints) if ((t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !toleratedBy(t, tolerations)) return t;
+  return undefined;
+}
+
 function matchRequirement(r: NodeSelectorRequirement, value: string | undefined): boolean {
   const values = r.values ?? [];
   switch (r.operator) {
@@ -236,10 +248,7 @@ function defaultFilters(): SchedulerPlugin[] {
     {
       name: 'TaintToleration',
       filter: (pod, ni) => {
-        const tolerations = pod.spec?.tolerations ?? [];
-        const taint = (ni.node.spec?.taints ?? []).find(
-          (t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerations.some((tol) => tolerates(tol, t)),
-        );
+        const taint = untoleratedTaint(ni.node.spec?.taints, pod.spec?.tolerations);
         return taint === undefined ? undefined : unresolvable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
       },
     },
@@ -250,12 +259,17 @@ function defaultFilters(): SchedulerPlugin[] {
     {
       name: 'NodeResourcesFit',
       filter: (pod, ni) => {
-        const reasons: string[] = [];
-        if (ni.podCount + 1 > ni.allocatable.pods) reasons.push('Too many pods');
         const req = podRequests(pod);
-        if (req.milliCPU > 0 && ni.requested.milliCPU + req.milliCPU > ni.allocatable.milliCPU) reasons.push('Insufficient cpu');
-        if (req.memory > 0 && ni.requested.memory + req.memory > ni.allocatable.memory) reasons.push('Insufficient memory');
-        return reasons.length === 0 ? undefined : { reasons, unresolvable: false };
+        const pods = ni.podCount + 1 > ni.allocatable.pods;
+        const cpu = req.milliCPU > 0 && ni.requested.milliCPU + req.milliCPU > ni.allocatable.milliCPU;
+        const memory = req.memory > 0 && ni.requested.memory + req.memory > ni.allocatable.memory;
+        // Every pod asks every node: no array unless the node says no.
+        if (!pods && !cpu && !memory) return undefined;
+        const reasons: string[] = [];
+        if (pods) reasons.push('Too many pods');
+        if (cpu) reasons.push('Insufficient cpu');
+        if (memory) reasons.push('Insufficient memory');
+        return { reasons, unresolvable: false };
       },
     },
   ];
@@ -525,15 +539,27 @@ export class Scheduler implements Controller {
       if (scores !== undefined) pluginScores.push({ weight: plugin.weight ?? 1, scores });
     }
     const preferred = pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
-    const affinityRaw = feasible.map((ni) => preferred.reduce((s, p) => s + (matchTerm(p.preference, ni.node) ? p.weight : 0), 0));
-    const maxAffinity = Math.max(0, ...affinityRaw);
-    const tolerations = pod.spec?.tolerations ?? [];
-    const softTaints = feasible.map((ni) => (ni.node.spec?.taints ?? []).filter((t) => t.effect === 'PreferNoSchedule' && !tolerations.some((tol) => tolerates(tol, t))).length);
-    const maxSoft = Math.max(0, ...softTaints);
+    const tolerations = pod.spec?.tolerations;
+    const affinityRaw: number[] = new Array(feasible.length);
+    const softTaints: number[] = new Array(feasible.length);
+    let maxAffinity = 0;
+    let maxSoft = 0;
+    for (let i = 0; i < feasible.length; i++) {
+      const ni = feasible[i]!;
+      let affinity = 0;
+      for (const p of preferred) if (matchTerm(p.preference, ni.node)) affinity += p.weight;
+      affinityRaw[i] = affinity;
+      if (affinity > maxAffinity) maxAffinity = affinity;
+      let soft = 0;
+      for (const t of ni.node.spec?.taints ?? []) if (t.effect === 'PreferNoSchedule' && !toleratedBy(t, tolerations)) soft++;
+      softTaints[i] = soft;
+      if (soft > maxSoft) maxSoft = soft;
+    }
     let best: NodeInfo | undefined;
     let bestScore = -Infinity;
     let ties = 0;
-    feasible.forEach((ni, i) => {
+    for (let i = 0; i < feasible.length; i++) {
+      const ni = feasible[i]!;
       const cpuFrac = Math.min(1, (ni.nonZeroRequested.milliCPU + req.milliCPU) / Math.max(1, ni.allocatable.milliCPU));
       const memFrac = Math.min(1, (ni.nonZeroRequested.memory + req.memory) / Math.max(1, ni.allocatable.memory));
       const leastAllocated = Math.floor(((1 - cpuFrac) * 100 + (1 - memFrac) * 100) / 2);
@@ -552,7 +578,7 @@ export class Scheduler implements Controller {
         ties++;
         if (this.ctx.random.int(ties) === 0) best = ni;
       }
-    });
+    }
     return best!;
   }
 
