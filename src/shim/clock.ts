@@ -79,6 +79,15 @@ export class VirtualClock {
       .map((t) => `${t.label} at +${t.at - this.current}ms`);
   }
 
+  /** Labels of the timers (background ones too) due now: what keeps a cluster busy without writes. */
+  dueLabels(limit = 5): string[] {
+    return [...this.foreground.live(), ...this.background.live()]
+      .filter((t) => t.at <= this.current)
+      .sort(compare)
+      .slice(0, limit)
+      .map((t) => t.label);
+  }
+
   /** Runs every timer due at or before now, in time order; returns how many ran. */
   runDue(): number {
     let ran = 0;

@@ -72,6 +72,22 @@ describe('Cluster', () => {
     expect(() => c.settle({ maxVirtualMs: 10_000 })).toThrow(/within 10000ms of virtual time; pending timers: ticker at \+1000ms/);
   });
 
+  it('react() names the timers that keep coming due at the same instant', () => {
+    const c = new Cluster({ bootstrap: false });
+    let pinged = false;
+    // Each turn arms a timer for "now"; the timer asks for another turn: no write, no end.
+    c.addController({
+      name: 'pinger',
+      observe: () => false,
+      hasWork: () => pinged,
+      reconcile: () => {
+        pinged = false;
+        c.clock.after(0, () => { pinged = true; }, { label: 'ping', background: true });
+      },
+    });
+    expect(() => c.react(50)).toThrow(/did not settle after 51 steps; timers due now: ping/);
+  });
+
   it('step() does one turn and reports whether anything happened', () => {
     const c = new Cluster({ bootstrap: false });
     expect(c.step()).toBe(true); // built-in controllers get a first turn

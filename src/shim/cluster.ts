@@ -193,6 +193,9 @@ export class Cluster {
     const parts = [`cluster ${what}`];
     if (busy.length > 0) parts.push(`still busy: controller ${busy.join(', ')}`);
     if (hot.length > 0) parts.push(`most-changed objects: ${hot.join('; ')}`);
+    // Timers that keep coming due at the same instant keep the loop turning without a dirty controller.
+    const due = this.clock.dueLabels();
+    if (due.length > 0) parts.push(`timers due now: ${due.join(', ')}`);
     return new Error(parts.join('; '));
   }
 }
