@@ -12,7 +12,7 @@ import { deepClone, deepEqual, deepFreeze, meta, type GroupResource, type KObjec
 import type { SeededRandom } from './random.ts';
 import { apiVersionOf, type ResourceCatalog, type ResourceType } from './resources.ts';
 import type { ListOptions, Store, Watch, WatchEvent, WatchOptions } from './store.ts';
-import { gracePeriodFor, prepareForCreate, prepareForUpdate } from './strategy.ts';
+import { gracePeriodFor, prepareForCreate, prepareForUpdate, updateGeneration } from './strategy.ts';
 import { validateObjectMeta } from './validation.ts';
 
 export const FINALIZER_ORPHAN = 'orphan';
@@ -231,6 +231,7 @@ export class Registry {
     const attrs: AdmissionAttributes = { operation: 'UPDATE', type: rt, object: next, oldObject: old, dryRun: opts.dryRun === true };
     if (opts.subresource !== undefined) attrs.subresource = opts.subresource;
     this.runAdmit(attrs);
+    if (opts.subresource === undefined) updateGeneration(rt, next, old);
     // Binding is not a spec update: pod spec immutability does not apply to it.
     if (opts.subresource !== 'binding') this.validate(rt, next, old);
     this.runValidate(attrs);

@@ -41,9 +41,16 @@ export function prepareForUpdate(rt: ResourceType, obj: KObject, old: KObject): 
     obj.spec = { ...((obj.spec as object | undefined) ?? {}), finalizers: (old.spec as { finalizers?: string[] } | undefined)?.finalizers };
   }
   namespaceLabel(rt, obj);
-  const m = meta(obj);
+}
+
+/**
+ * Bumps metadata.generation when the spec changed. Upstream decodes (and so defaults) a
+ * body before PrepareForUpdate compares specs; here defaulting is admission, so this
+ * runs after it: a patch that sets a field to its current value changes nothing.
+ */
+export function updateGeneration(rt: ResourceType, obj: KObject, old: KObject): void {
   const generation = old.metadata?.generation;
-  if (generation !== undefined) m.generation = generationChanged(rt, old, obj) ? generation + 1 : generation;
+  if (generation !== undefined) meta(obj).generation = generationChanged(rt, old, obj) ? generation + 1 : generation;
 }
 
 /** Since 1.21 every namespace carries its own name as a label, for namespaceSelectors. */
