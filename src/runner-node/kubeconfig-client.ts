@@ -31,6 +31,15 @@ class RawObjectApi extends KubernetesObjectApi {
     return this.resource(apiVersion, kind).then((r) => (r ? { name: r.name, namespaced: r.namespaced } : undefined));
   }
 
+  /** `POST /statecraft/v1/nodes/NAME/stop|start`: a `statecraft serve` cluster's node power, beside the Kubernetes API. */
+  async nodePower(name: string, action: 'stop' | 'start'): Promise<void> {
+    const ctx = this.configuration.baseServer.makeRequestContext(`/statecraft/v1/nodes/${encodeURIComponent(name)}/${action}`, HttpMethod.POST);
+    ctx.setHeaderParam('Accept', 'application/json');
+    ctx.setHeaderParam('Content-Type', 'application/json');
+    ctx.setBody('{}');
+    await this.requestPromise(ctx);
+  }
+
   /** A request with a body sent verbatim (server-side apply of the learner's object, unknown fields and all). */
   async send(method: HttpMethod, spec: KubernetesObject, action: 'create' | 'patch', query: Record<string, string>, contentType: string): Promise<KObject> {
     const path = await this.specUriPath(structuredClone(spec), action);
@@ -51,13 +60,25 @@ export interface KubeconfigOptions {
   namespace?: string;
   /** The kubectl binary for command checks (default: `kubectl` on PATH). */
   kubectl?: string;
+  /** Milliseconds one API request may take before it fails (default 30 s): a grade never hangs on a silent server. */
+  requestTimeoutMs?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export class KubeconfigClusterClient implements ClusterClient {
   readonly namespace: string;
   readonly description: string;
-  /** Cluster-scoped objects this client applied (PersistentVolumes, …), so a scenario can clean up after itself. */
-  readonly appliedClusterScoped: ObjectRef[] = [];
+  /**
+   * Cluster-scoped objects this client created (PersistentVolumes, StorageClasses, …;
+   * not the ones that were there before it), so a scenario can clean up after itself.
+   */
+  readonly createdClusterScoped: ObjectRef[] = [];
+  /** Nodes this client powered off (`docker stop` on a `statecraft serve` cluster), to be started again. */
+  readonly stoppedNodes = new Set<string>();
+  /** Every node this client powered off or on: the next user of the cluster needs them Ready. */
+  readonly poweredNodes = new Set<string>();
+  private readonly requestTimeoutMs: number;
   private readonly api: RawObjectApi;
   private readonly commands: KubectlBinaryRunner;
 
@@ -73,7 +94,9 @@ export class KubeconfigClusterClient implements ClusterClient {
     this.namespace = options.namespace ?? context?.namespace ?? 'default';
     this.description = `kubeconfig ${kc.getCurrentContext()} namespace ${this.namespace}`;
     this.api = RawObjectApi.fromConfig(kc);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.commands = new KubectlBinaryRunner({
+      nodePower: (name, action) => this.nodePower(name, action),
       ...(options.kubectl ? { binary: options.kubectl } : {}),
       ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
       context: kc.getCurrentContext(),
@@ -83,6 +106,36 @@ export class KubeconfigClusterClient implements ClusterClient {
 
   run(line: string, options?: RunOptions): Promise<CommandResult> {
     return this.commands.run(line, options);
+  }
+
+  /**
+   * Powers a node of a `statecraft serve` cluster off or on (what `docker stop|start`
+   * does to a kind node); `unsupported` on any other cluster, which has no such endpoint.
+   */
+  async nodePower(name: string, action: 'stop' | 'start'): Promise<'done' | 'no-such-node' | 'unsupported' | { error: string }> {
+    try {
+      await this.bounded(this.api.nodePower(name, action), `${action} node ${name}`);
+      this.poweredNodes.add(name);
+      if (action === 'stop') this.stoppedNodes.add(name);
+      else this.stoppedNodes.delete(name);
+      return 'done';
+    } catch (error) {
+      if (!(error instanceof ApiException)) return { error: (error as Error).message };
+      const status = parseStatus(error.body);
+      // A statecraft server answers a Status naming the node; anything else has no such path.
+      if (error.code === 404 && status?.details?.kind === 'nodes') return 'no-such-node';
+      if (error.code === 404 || error.code === 405) return 'unsupported';
+      return { error: status?.message ?? `status ${error.code}` };
+    }
+  }
+
+  /** Fails a request the server has not answered in time, with a reason a report can show. */
+  private bounded<T>(request: Promise<T>, what: string): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ApiError(504, 'Timeout', `the API server did not answer (${what}) within ${this.requestTimeoutMs / 1000} s`)), this.requestTimeoutMs);
+    });
+    return Promise.race([request, timeout]).finally(() => clearTimeout(timer));
   }
 
   sleep(ms: number): Promise<void> {
@@ -95,7 +148,7 @@ export class KubeconfigClusterClient implements ClusterClient {
 
   async resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
     try {
-      return await this.api.info(apiVersion, kind);
+      return await this.bounded(this.api.info(apiVersion, kind), `discovery of ${kind}`);
     } catch (error) {
       // An unknown group-version is a 404 on discovery: no such kind here.
       if (error instanceof ApiException && error.code === 404) return undefined;
@@ -116,7 +169,7 @@ export class KubeconfigClusterClient implements ClusterClient {
   async get(ref: ObjectRef): Promise<KObject | undefined> {
     try {
       const spec = await this.spec(ref);
-      const obj = (await this.api.read(spec as KubernetesObject & { metadata: { name: string } })) as KObject;
+      const obj = (await this.bounded(this.api.read(spec as KubernetesObject & { metadata: { name: string } }), `get ${ref.kind} ${ref.name}`)) as KObject;
       return { apiVersion: ref.apiVersion, kind: ref.kind, ...obj };
     } catch (error) {
       if (error instanceof ApiException && error.code === 404) return undefined;
@@ -128,8 +181,8 @@ export class KubeconfigClusterClient implements ClusterClient {
     try {
       const info = await this.resource(query.apiVersion, query.kind);
       if (!info) throw new ApiError(404, 'NotFound', `the server doesn't have a resource type for ${query.kind} in ${query.apiVersion}`);
-      const list = await this.api.list(query.apiVersion, query.kind, info.namespaced ? query.namespace ?? this.namespace : undefined,
-        undefined, undefined, undefined, undefined, query.labelSelector || undefined);
+      const list = await this.bounded(this.api.list(query.apiVersion, query.kind, info.namespaced ? query.namespace ?? this.namespace : undefined,
+        undefined, undefined, undefined, undefined, query.labelSelector || undefined), `list ${query.kind}`);
       return ((list as { items?: KObject[] }).items ?? []).map((item) => ({ apiVersion: query.apiVersion, kind: query.kind, ...item }));
     } catch (error) {
       throw asApiError(error);
@@ -138,12 +191,16 @@ export class KubeconfigClusterClient implements ClusterClient {
 
   async apply(object: KObject): Promise<KObject> {
     try {
+      const what = `apply ${object.kind} ${object.metadata?.name ?? ''}`;
+      const clusterScoped = (await this.resource(object.apiVersion ?? '', object.kind ?? ''))?.namespaced === false;
+      const ref = { apiVersion: object.apiVersion ?? '', kind: object.kind ?? '', name: object.metadata?.name ?? '' };
+      const existed = clusterScoped && ref.name !== '' && (await this.get(ref)) !== undefined;
       const applied = object.metadata?.name === undefined
-        ? await this.api.send(HttpMethod.POST, object as KubernetesObject, 'create', { fieldManager: FIELD_MANAGER, fieldValidation: 'Strict' }, 'application/json')
-        : await this.api.send(HttpMethod.PATCH, object as KubernetesObject, 'patch',
-          { fieldManager: FIELD_MANAGER, force: 'true', fieldValidation: 'Strict' }, 'application/apply-patch+yaml');
-      if ((await this.resource(object.apiVersion ?? '', object.kind ?? ''))?.namespaced === false) {
-        this.appliedClusterScoped.push({ apiVersion: object.apiVersion ?? '', kind: object.kind ?? '', name: applied.metadata?.name ?? '' });
+        ? await this.bounded(this.api.send(HttpMethod.POST, object as KubernetesObject, 'create', { fieldManager: FIELD_MANAGER, fieldValidation: 'Strict' }, 'application/json'), what)
+        : await this.bounded(this.api.send(HttpMethod.PATCH, object as KubernetesObject, 'patch',
+          { fieldManager: FIELD_MANAGER, force: 'true', fieldValidation: 'Strict' }, 'application/apply-patch+yaml'), what);
+      if (clusterScoped && !existed && !this.createdClusterScoped.some((r) => r.kind === ref.kind && r.name === applied.metadata?.name)) {
+        this.createdClusterScoped.push({ ...ref, name: applied.metadata?.name ?? '' });
       }
       return applied;
     } catch (error) {
@@ -153,12 +210,20 @@ export class KubeconfigClusterClient implements ClusterClient {
 
   async delete(ref: ObjectRef): Promise<boolean> {
     try {
-      await this.api.delete(await this.spec(ref), undefined, undefined, undefined, undefined, 'Background');
+      await this.bounded(this.api.delete(await this.spec(ref), undefined, undefined, undefined, undefined, 'Background'), `delete ${ref.kind} ${ref.name}`);
       return true;
     } catch (error) {
       if (error instanceof ApiException && error.code === 404) return false;
       throw asApiError(error);
     }
+  }
+}
+
+function parseStatus(body: unknown): { reason?: string; message?: string; details?: { kind?: string } } | undefined {
+  try {
+    return JSON.parse(String(body)) as { reason?: string; message?: string; details?: { kind?: string } };
+  } catch {
+    return undefined;
   }
 }
 

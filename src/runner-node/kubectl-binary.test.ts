@@ -54,6 +54,21 @@ describe('kubectl on a real cluster', () => {
     expect(await learner('docker stop kind-worker2')).toMatchObject({ exitCode: 127, note: "not run on a real cluster: `docker stop kind-worker2` must be done on the cluster's host, by its owner" });
   });
 
+  it('powers a node of a statecraft serve cluster off and on, as docker prints it', async () => {
+    const calls: string[] = [];
+    const served = new KubectlBinaryRunner({
+      binary: fake, namespace: 'team-a',
+      nodePower: async (name, action) => { calls.push(`${action} ${name}`); return name === 'kind-worker9' ? 'no-such-node' : 'done'; },
+    });
+    expect(await served.run('docker stop kind-worker2', { untrusted: true })).toEqual({ exitCode: 0, stdout: 'kind-worker2\n', stderr: '' });
+    expect(await served.run('docker start kind-worker9', { untrusted: true })).toEqual({ exitCode: 1, stdout: '', stderr: 'Error response from daemon: No such container: kind-worker9\n' });
+    expect(calls).toEqual(['stop kind-worker2', 'start kind-worker9']);
+    // Anything else docker can do stays refused, and so does a cluster without the endpoint.
+    expect(await served.run('docker rm -f kind-worker2', { untrusted: true })).toMatchObject({ exitCode: 127, note: expect.stringMatching(/^not run on a real cluster/) });
+    const real = new KubectlBinaryRunner({ binary: fake, nodePower: async () => 'unsupported' });
+    expect(await real.run('docker stop kind-worker2', { untrusted: true })).toMatchObject({ exitCode: 127, note: expect.stringMatching(/^not run on a real cluster/) });
+  });
+
   it('stops a line that does not end', async () => {
     writeFileSync(join(dir, 'slow'), '#!/bin/sh\nsleep 30\n');
     chmodSync(join(dir, 'slow'), 0o755);

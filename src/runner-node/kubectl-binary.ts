@@ -20,7 +20,16 @@ export interface KubectlBinaryOptions {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
+  /**
+   * Powers a node off or on, as `docker stop|start NODE` does to a kind node's
+   * container: a `statecraft serve` cluster does it through its admin endpoint.
+   * Undefined when the cluster cannot (a real cluster: only its owner can).
+   */
+  nodePower?: NodePower;
 }
+
+/** What became of one `docker stop|start NODE`: done, no such node, or the cluster cannot power nodes. */
+export type NodePower = (name: string, action: 'stop' | 'start') => Promise<'done' | 'no-such-node' | 'unsupported' | { error: string }>;
 
 /** Subcommands a learner's line may use: they act on the cluster only (no `cp`, `config`, `proxy`, plugins). */
 const LEARNER_COMMANDS = new Set([
@@ -51,9 +60,10 @@ export class KubectlBinaryRunner implements CommandRunner {
     if (words.length === 0) return Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
     const [program, ...args] = words as [string, ...string[]];
     if (program === 'docker') {
-      // The grader never runs docker: on a real cluster a node is a machine (or a kind
-      // node container) that only its owner powers off and on.
-      return Promise.resolve({ exitCode: 127, stdout: '', stderr: 'bash: docker: command not found\n', note: `not run on a real cluster: \`${line.trim()}\` must be done on the cluster's host, by its owner` });
+      if (/^(stop|start)$/.test(args[0] ?? '') && args.length > 1 && !args.slice(1).some((a) => a.startsWith('-')) && this.options.nodePower) {
+        return this.dockerNodePower(line, args[0] as 'stop' | 'start', args.slice(1));
+      }
+      return Promise.resolve(refusedDocker(line));
     }
     if (program !== 'kubectl') {
       return Promise.resolve({ exitCode: 127, stdout: '', stderr: `bash: ${program}: command not found\n`, note: 'only kubectl lines run against a real cluster' });
@@ -106,6 +116,24 @@ export class KubectlBinaryRunner implements CommandRunner {
     }).finally(() => { if (cwd) rmSync(cwd, { recursive: true, force: true }); });
   }
 
+  /**
+   * `docker stop|start NODE…` on a cluster that can power its nodes (`statecraft
+   * serve`): printed as docker prints it. Never the docker CLI itself: the
+   * grader does not reach past the cluster's API to its host.
+   */
+  private async dockerNodePower(line: string, action: 'stop' | 'start', names: string[]): Promise<CommandResult> {
+    let stdout = '';
+    let stderr = '';
+    for (const name of names) {
+      const outcome = await this.options.nodePower!(name, action);
+      if (outcome === 'unsupported') return refusedDocker(line);
+      if (outcome === 'done') stdout += `${name}\n`;
+      else if (outcome === 'no-such-node') stderr += `Error response from daemon: No such container: ${name}\n`;
+      else stderr += `Error response from daemon: ${outcome.error}\n`;
+    }
+    return { exitCode: stderr === '' ? 0 : 1, stdout, stderr };
+  }
+
   /** Why a learner's line may not run here, or undefined. */
   private refusal(args: string[]): string | undefined {
     let command: string | undefined;
@@ -127,4 +155,12 @@ export class KubectlBinaryRunner implements CommandRunner {
     if (command !== undefined && !LEARNER_COMMANDS.has(command)) return `kubectl ${command} is not allowed in a submission's commands`;
     return undefined;
   }
+}
+
+/**
+ * The grader never runs the docker CLI: on a real cluster a node is a machine (or
+ * a kind node's container) that only the cluster's owner powers off and on.
+ */
+function refusedDocker(line: string): CommandResult {
+  return { exitCode: 127, stdout: '', stderr: 'bash: docker: command not found\n', note: `not run on a real cluster: \`${line.trim()}\` must be done on the cluster's host, by its owner` };
 }

@@ -177,6 +177,29 @@ describe('StatefulSet explanations', () => {
   });
 });
 
+describe('references into the learner\'s namespace', () => {
+  const pv = (claimNamespace: string): KObject => ({
+    apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pvc-1' },
+    spec: { claimRef: { name: 'archive', namespace: claimNamespace }, storageClassName: 'keep' }, status: { phase: 'Released' },
+  });
+  const released: CheckSpec = { assert: { apiVersion: 'v1', kind: 'PersistentVolume', spec: { claimRef: { name: 'archive' } }, status: { phase: 'Released' } } };
+  const bound: CheckSpec = { assert: { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pvc-1' }, spec: { claimRef: { name: 'archive', namespace: 'default' } } } };
+  const inTeamA = (objects: KObject[], spec: CheckSpec) => evaluate(new ClusterView(new FakeClusterClient(objects, {}, 'team-a')), toCheck(spec));
+
+  it('a claimRef is the learner\'s claim: named `default` or not named at all', async () => {
+    expect((await inTeamA([pv('team-a')], released)).passed).toBe(true);
+    expect((await inTeamA([pv('team-a')], bound)).passed).toBe(true);
+    expect((await check([pv('default')], released)).passed).toBe(true);
+  });
+
+  it('another namespace\'s claim of the same name does not count', async () => {
+    const r = await inTeamA([pv('team-b')], released);
+    expect(r.passed).toBe(false);
+    expect(r.message).toBe('no PersistentVolume matches; the closest, PersistentVolume pvc-1: spec.claimRef.namespace: expected team-a, found team-b');
+    expect((await inTeamA([pv('team-b')], bound)).message).toBe('PersistentVolume pvc-1: spec.claimRef.namespace: expected team-a, found team-b');
+  });
+});
+
 describe('absent', () => {
   it('passes when the object does not exist, fails when it does', async () => {
     const spec: CheckSpec = { absent: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-3' } } };

@@ -74,7 +74,7 @@ export function checkName(check: Check): string {
 async function assertCheck(view: ClusterView, check: Extract<Check, { kind: 'assert' }>): Promise<CheckResult> {
   const name = check.name ?? checkName(check);
   const target = await resolve(view, check.object);
-  const expected = matchable(check.object);
+  const expected = scopeReferences(view, matchable(check.object));
   if (target.name !== undefined) {
     const ref = target as ObjectRef;
     const live = await view.get(ref);
@@ -104,7 +104,7 @@ async function assertCheck(view: ClusterView, check: Extract<Check, { kind: 'ass
 async function absentCheck(view: ClusterView, check: Extract<Check, { kind: 'absent' }>): Promise<CheckResult> {
   const name = check.name ?? checkName(check);
   const target = await resolve(view, check.object);
-  const expected = matchable(check.object);
+  const expected = scopeReferences(view, matchable(check.object));
   const filter = describeFilter(expected);
   const found = target.name !== undefined ? [await view.get(target as ObjectRef)].filter((o): o is KObject => o !== undefined) : await view.list(target);
   const offender = found.find((o) => match(expected, o).length === 0);
@@ -118,7 +118,7 @@ async function absentCheck(view: ClusterView, check: Extract<Check, { kind: 'abs
 async function countCheck(view: ClusterView, check: Extract<Check, { kind: 'count' }>): Promise<CheckResult> {
   const name = check.name ?? checkName(check);
   const target = await resolve(view, check.object);
-  const expected = matchable(check.object);
+  const expected = scopeReferences(view, matchable(check.object));
   const all = target.name !== undefined ? [await view.get(target as ObjectRef)].filter((o): o is KObject => o !== undefined) : await view.list(target);
   const matching = all.filter((o) => match(expected, o).length === 0);
   const want = typeof check.expect === 'number' ? { op: '==' as const, operand: String(check.expect) } : parseExpectation(check.expect.trim());
@@ -243,6 +243,29 @@ function matchable(object: PartialObject): Record<string, unknown> {
   const { name, namespace: _ns, ...meta } = (metadata ?? {}) as Record<string, unknown>;
   if (name !== undefined && exactName(object) === undefined) meta.name = name;
   return Object.keys(meta).length > 0 ? { metadata: meta, ...rest } : rest;
+}
+
+/**
+ * References to namespaced objects inside a check (a PersistentVolume's
+ * `spec.claimRef`) point into the learner's namespace, as the check's own
+ * `metadata.namespace` does: `namespace: default` is mapped to it, and a claimRef
+ * that names no namespace gets it — on a shared cluster another namespace's
+ * claim `archive` is not the learner's.
+ */
+function scopeReferences(view: ClusterView, expected: Record<string, unknown>): Record<string, unknown> {
+  const walk = (value: unknown, key: string): unknown => {
+    if (Array.isArray(value)) return value.map((v) => walk(v, ''));
+    if (value === null || typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = k === 'namespace' && typeof v === 'string' && !parseExpectation(v) ? view.namespaceFor(v) : walk(v, k);
+    }
+    if (key === 'claimRef' && out.namespace === undefined) out.namespace = view.namespaceFor(undefined);
+    return out;
+  };
+  const { metadata, ...rest } = expected;
+  const scoped = walk(rest, '') as Record<string, unknown>;
+  return metadata !== undefined ? { metadata, ...scoped } : scoped;
 }
 
 function summary(label: string, mismatches: Mismatch[]): string {

@@ -10,6 +10,7 @@ import { parseLab } from '../schemas/load-lab.ts';
 import { evaluate } from './checks.ts';
 import { grade, type Submission } from './grade.ts';
 import { ClusterView } from './view.ts';
+import { FakeClusterClient } from './fake-client.ts';
 import { freshShim } from './shim-backend.ts';
 import { ShimCommandRunner } from './shim-commands.ts';
 
@@ -156,5 +157,57 @@ describe('explanations from the simulator\'s controllers', () => {
     const view = new ClusterView(client);
     expect((await evaluate(view, bound('data-claim'))).reasons).toEqual(['PVC data-claim is Pending: no persistent volumes available for this claim and no storage class is set']);
     expect((await evaluate(view, bound('www-web-0'))).reasons).toEqual(['PVC www-web-0 is Pending: waiting for first consumer to be created before binding']);
+  });
+});
+
+describe('grading a live cluster, which polls', () => {
+  /** A cluster that never changes, on a virtual wall clock: each look is counted. */
+  class StillCluster extends FakeClusterClient {
+    clock = 0;
+    looks = 0;
+    override async get(ref: Parameters<FakeClusterClient['get']>[0]) {
+      this.looks++;
+      return super.get(ref);
+    }
+    sleep = async (ms: number) => { this.clock += ms; };
+    now = () => this.clock;
+  }
+  const twoSteps = parseLab(`id: two-steps
+title: Two steps
+summary: Two steps that look for a missing ConfigMap.
+lesson: /lessons/01-stateful-vs-stateless/
+estimatedMinutes: 5
+steps:
+  - title: One
+    instructions: One.
+    timeoutSeconds: 5
+    checks:
+      - assert: { apiVersion: v1, kind: ConfigMap, metadata: { name: one } }
+  - title: Two
+    instructions: Two.
+    timeoutSeconds: 600
+    checks:
+      - assert: { apiVersion: v1, kind: ConfigMap, metadata: { name: two } }
+`, 'two-steps/lab.yaml');
+
+  it('polls a step until its time is up, then looks once at each later step: a grade is bounded by one timeout', async () => {
+    const client = new StillCluster([]);
+    const r = await grade(client, twoSteps, { fresh: false }, { pollIntervalMs: 1000 });
+    expect(r.steps.map((s) => s.passed)).toEqual([false, false]);
+    expect(r.steps[1]!.checks[0]!.message).toBe('ConfigMap two not found in namespace default');
+    // Six looks over step 1's 5 s, one at step 2 — not ten minutes of them.
+    expect(client.looks).toBe(7);
+    expect(client.clock).toBe(5000);
+  });
+
+  it('counts a lab\'s own timeouts in the cluster\'s seconds: a cluster 60 times faster waits 60 times less', async () => {
+    const slowFirst = { ...twoSteps, steps: [{ ...twoSteps.steps[0]!, timeoutSeconds: 600 }, twoSteps.steps[1]!] };
+    const client = new StillCluster([]);
+    await grade(client, slowFirst, { fresh: false }, { pollIntervalMs: 1000, timeoutSeconds: 3, speed: 60 });
+    expect(client.clock).toBe(10_000);
+    // The grader's own patience is wall time: never less than it, whatever the speed.
+    const patient = new StillCluster([]);
+    await grade(patient, slowFirst, { fresh: false }, { pollIntervalMs: 1000, timeoutSeconds: 20, speed: 60 });
+    expect(patient.clock).toBe(20_000);
   });
 });

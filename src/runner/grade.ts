@@ -52,6 +52,14 @@ export interface GradeOptions {
   timeoutSeconds?: number;
   /** Real clusters: milliseconds between polls. */
   pollIntervalMs?: number;
+  /**
+   * Real clusters: how many times faster than the wall clock the cluster's own
+   * clock runs (`statecraft serve --speed 50`). A lab's `timeoutSeconds` are the
+   * cluster's seconds (40 s to notice a dead node, 300 s to evict), so they pass
+   * this many times sooner; `timeoutSeconds` above is the grader's own patience
+   * and is not scaled. Default 1.
+   */
+  speed?: number;
   /** Grade only the first N steps (lab check's "start state fails step 1"). */
   steps?: number;
   /** Whether a submission may use namespaces other than the learner's (setup may). */
@@ -172,7 +180,14 @@ export async function gradeSteps(client: ClusterClient, lab: Lab, applied: reado
   const steps = lab.steps.slice(0, options.steps ?? lab.steps.length);
   for (const [i, step] of steps.entries()) {
     const checks = step.checks.map(toCheck);
-    const timeout = Math.max(step.timeoutSeconds ?? options.timeoutSeconds ?? 30, ...checks.map((c) => c.timeoutSeconds ?? 0)) * 1000;
+    // A real cluster: once a step has failed after polling its whole time, the cluster has
+    // had that time to converge too, so later steps get one look each — a grade takes
+    // at most the passing steps' time plus one timeout, never a timeout per step.
+    const failedBefore = results.some((r) => !r.passed);
+    const speed = options.speed ?? 1;
+    const patience = options.timeoutSeconds ?? 30;
+    const own = Math.max(step.timeoutSeconds ?? 0, ...checks.map((c) => c.timeoutSeconds ?? 0)) / speed;
+    const timeout = failedBefore ? 0 : (step.timeoutSeconds !== undefined ? Math.max(own, Math.min(patience, step.timeoutSeconds)) : Math.max(own, patience)) * 1000;
     const outcome = await pollStep(client, checks, applied, timeout, options.pollIntervalMs ?? 1000);
     const passed = outcome.every((c) => c.passed);
     results.push({ step: i + 1, title: step.title, points: step.points, score: passed ? step.points : 0, passed, checks: outcome });

@@ -54,11 +54,18 @@ export async function checkLab(bundle: LabBundle, backend: Backend, options: Gra
   const scenarios: ScenarioResult[] = [];
   const run = async (scenario: string, submission: Submission | undefined, steps?: number): Promise<GradeResult> => {
     const { client, dispose } = await backend.fresh(lab, scenario);
+    let result: GradeResult | undefined;
     try {
-      return await grade(client, lab, { setupFiles: bundle.setupFiles, label: scenario, ...(submission ? { submission } : {}) }, { ...options, ...(steps ? { steps } : {}) });
+      result = await grade(client, lab, { setupFiles: bundle.setupFiles, label: scenario, ...(submission ? { submission } : {}) }, { ...options, ...(steps ? { steps } : {}) });
     } finally {
-      await dispose();
+      try {
+        await dispose();
+      } catch (error) {
+        // What a scenario leaves behind would be graded in the next one: its verdict cannot be trusted.
+        if (result) result = { ...result, passed: false, problems: [...result.problems, `${CLEANUP} ${scenario}: ${(error as Error).message}`] };
+      }
     }
+    return result;
   };
 
   const start = await run('start', undefined, 1);
@@ -103,7 +110,8 @@ export async function checkLab(bundle: LabBundle, backend: Backend, options: Gra
         ? `fails step ${declared} with "${w.spec.message}"`
         : `fails step ${declared}, but the learner does not see "${w.spec.message}"; they see: ${indent(text)}`;
     }
-    scenarios.push({ name, passed, message, grade: result });
+    const leak = result.problems.find((p) => p.startsWith(CLEANUP));
+    scenarios.push(leak && passed ? { name, passed: false, message: `${message}, but ${leak}`, grade: result } : { name, passed, message, grade: result });
   }
 
   return {
@@ -115,6 +123,8 @@ export async function checkLab(bundle: LabBundle, backend: Backend, options: Gra
     missing: missingControllers(scenarios),
   };
 }
+
+const CLEANUP = 'cleaning up after';
 
 /** Controllers named by "has not been reconciled … no X controller" and "nothing has tried to bind" reasons. */
 function missingControllers(scenarios: ScenarioResult[]): string[] {
