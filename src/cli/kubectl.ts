@@ -10,6 +10,7 @@ import { delimiter } from 'node:path';
 import { kubectl } from '../kubectl/kubectl.ts';
 import type { CommandIO, FileSource } from '../kubectl/io.ts';
 import { parseKubeconfig, type Kubeconfig } from '../kubectl/kubeconfig.ts';
+import { nodeEditor } from './editor.ts';
 import { connectionFor, HttpTransport } from './http-transport.ts';
 
 export const nodeFiles: FileSource = {
@@ -22,6 +23,7 @@ export const nodeFiles: FileSource = {
     }
   },
   read: (path) => readFile(path, 'utf8'),
+  readBytes: async (path) => new Uint8Array(await readFile(path)),
   list: (path) => readdir(path),
 };
 
@@ -80,7 +82,7 @@ export async function runKubectl(args: string[], options: RunOptions): Promise<n
   } catch {
     // Client-only commands (version --client, config) still work without a cluster.
   }
-  return kubectl(args, { io: options.io, ...(transport ? { transport } : {}), files: nodeFiles, kubeconfig: kc });
+  return kubectl(args, { io: options.io, ...(transport ? { transport } : {}), files: nodeFiles, kubeconfig: kc, editor: nodeEditor(options.env ?? process.env) });
 }
 
 /** The process's stdio as a CommandIO: stdin read whole on demand, Ctrl-C as interruption. */

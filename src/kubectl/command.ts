@@ -7,7 +7,7 @@ import type { ApiTransport } from '../api/types.ts';
 import { RestClient } from './client.ts';
 import { Discovery } from './discovery.ts';
 import type { FlagSpec, FlagValues } from './flags.ts';
-import type { CommandIO, FileSource } from './io.ts';
+import type { CommandIO, EditorIO, FileSource } from './io.ts';
 import type { Kubeconfig } from './kubeconfig.ts';
 
 /** State kept between the commands of one terminal (discovery is asked once). */
@@ -39,6 +39,8 @@ export interface KubectlContext {
   now?: () => number;
   /** Waits (drain's 5 s retries and 1 s polls): on the cluster's clock in-process, so virtual time passes. */
   sleep?: (ms: number) => Promise<void>;
+  /** The editor `kubectl edit` opens ($KUBE_EDITOR in Node, the editor panel in the browser). */
+  editor?: EditorIO;
 }
 
 export interface Invocation {

@@ -35,6 +35,24 @@ export interface FileSource {
   /** What is at `path`, or undefined when nothing is. */
   stat(path: string): Promise<'file' | 'dir' | undefined>;
   read(path: string): Promise<string>;
+  /** The file's bytes (`create configmap --from-file` keeps binary files binary); without it, `read`'s text as UTF-8. */
+  readBytes?(path: string): Promise<Uint8Array>;
   /** Names of the entries of a directory. */
   list(path: string): Promise<string[]>;
+}
+
+/**
+ * The editor `kubectl edit` opens: $KUBE_EDITOR/$EDITOR on a temporary file in
+ * Node, the page's editor panel in the browser.
+ */
+export interface EditorIO {
+  /**
+   * Writes `text` to a new temporary file named as kubectl names it
+   * (`kubectl-edit-*.yaml`), lets the user edit it and resolves with the saved
+   * text and the file's path. Rejects with kubectl's message when the editor
+   * cannot run. `interrupted` resolves on Ctrl-C: the editor closes.
+   */
+  launch(text: string, ext: '.yaml' | '.json', interrupted: Promise<void>): Promise<{ text: string; path: string }>;
+  /** Deletes a temporary file (kubectl keeps it only when it holds unsaved changes). */
+  remove(path: string): void;
 }

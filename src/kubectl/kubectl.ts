@@ -12,6 +12,7 @@ import { deleteCommand } from './commands/delete.ts';
 import { cordonCommand, drainCommand, uncordonCommand } from './commands/drain.ts';
 import { describeCommand } from './commands/describe.ts';
 import { diffCommand } from './commands/diff.ts';
+import { editCommand } from './commands/edit.ts';
 import { execCommand } from './commands/exec.ts';
 import { explainCommand } from './commands/explain.ts';
 import { getCommand } from './commands/get.ts';
@@ -27,13 +28,14 @@ import { versionCommand } from './commands/version.ts';
 import { waitCommand } from './commands/wait.ts';
 import { KubectlSession, NoClusterError, type Command, type Invocation, type KubectlContext } from './command.ts';
 import { ExitError, formatError } from './errors.ts';
+import { PrintError, readTemplateFile } from './printers/index.ts';
 import { commandWords, FlagError, FlagSet, GLOBAL_FLAGS } from './flags.ts';
 import { defaultNamespace } from './kubeconfig.ts';
 import { suggestionsFor } from './suggest.ts';
 
 export type { KubectlContext } from './command.ts';
 export { KubectlSession } from './command.ts';
-export type { CommandIO, FileSource } from './io.ts';
+export type { CommandIO, EditorIO, FileSource } from './io.ts';
 
 /** kubectl 1.32's top-level commands, for "unknown command" suggestions. */
 export const kubectlCommands = [
@@ -48,16 +50,20 @@ const COMMANDS: Command[] = [
   getCommand, applyCommand, createCommand, deleteCommand, replaceCommand, patchCommand, labelCommand, annotateCommand,
   scaleCommand, apiResourcesCommand, apiVersionsCommand, explainCommand, configCommand, versionCommand,
   describeCommand, topCommand, logsCommand, execCommand, rolloutCommand, waitCommand, runCommand,
-  cordonCommand, uncordonCommand, drainCommand, diffCommand,
+  cordonCommand, uncordonCommand, drainCommand, diffCommand, editCommand,
 ];
 
 const ROOT_FLAGS = new FlagSet([]);
 
-/** The long flags `kubectl COMMAND [SUB]` accepts (its own, then the global ones), for tab completion. */
-export function kubectlFlagNames(command: string, sub?: string): string[] {
-  const c = COMMANDS.find((x) => x.name === command);
-  const s = c?.subcommands?.find((x) => x.name === sub || (sub !== undefined && x.aliases?.includes(sub)));
-  return [...new Set([...((s ?? c)?.flags ?? []), ...GLOBAL_FLAGS].map((f) => `--${f.name}`))];
+/** The long flags `kubectl COMMAND [SUB…]` accepts (its own, then the global ones), for tab completion. */
+export function kubectlFlagNames(command: string, ...subs: (string | undefined)[]): string[] {
+  let c = COMMANDS.find((x) => x.name === command);
+  for (const sub of subs) {
+    const s = c?.subcommands?.find((x) => x.name === sub || (sub !== undefined && x.aliases?.includes(sub)));
+    if (!s) break;
+    c = s;
+  }
+  return [...new Set([...(c?.flags ?? []), ...GLOBAL_FLAGS].map((f) => `--${f.name}`))];
 }
 
 const defaultSession = new KubectlSession();
@@ -66,6 +72,7 @@ export async function kubectl(args: string[], ctx: KubectlContext): Promise<numb
   try {
     return await dispatch(args, ctx);
   } catch (error) {
+    if (error instanceof PrintError) ctx.io.stdout(error.stdout);
     const { text, code } = formatError(error);
     if (text) ctx.io.stderr(text);
     return code;
@@ -89,12 +96,14 @@ async function dispatch(args: string[], ctx: KubectlContext): Promise<number> {
   }
   let path = `kubectl ${name}`;
   let rest = withoutFirst(args, name);
-  if (command.subcommands) {
-    const subName = words[1];
-    const sub = command.subcommands.find((c) => c.name === subName || (subName !== undefined && c.aliases?.includes(subName)));
+  // Subcommands nest (`create secret generic`).
+  for (let depth = 1; command.subcommands; depth++) {
+    const subName = words[depth];
+    const sub: Command | undefined = command.subcommands.find((c) => c.name === subName || (subName !== undefined && c.aliases?.includes(subName)));
     if (!sub) {
       if (subName === undefined) return command.run(invocation(path, parseFlags(new FlagSet(command.flags), rest, path), ctx));
-      throw new ExitError(`error: unknown command ${JSON.stringify(subName)}\nSee '${path} -h' for help and examples`);
+      // RequireNoArguments names all the remaining arguments.
+      throw new ExitError(`error: unknown command ${JSON.stringify(words.slice(depth).join(' '))}\nSee '${path} -h' for help and examples`);
     }
     command = sub;
     path = `${path} ${sub.name}`;
@@ -105,6 +114,7 @@ async function dispatch(args: string[], ctx: KubectlContext): Promise<number> {
     ctx.io.stdout(`${path}: see https://kubernetes.io/docs/reference/kubectl/generated/${path.replace(/ /g, '_')}/ for this command's options.\n`);
     return 0;
   }
+  await readTemplateFile(parsed.flags, ctx.files);
   return command.run(invocation(path, parsed, ctx));
 }
 

@@ -56,7 +56,7 @@ export class ResultPrinter {
   private readonly printer?: ObjectPrinter;
 
   constructor(private readonly inv: Invocation, private readonly dryRun: DryRun) {
-    this.spec = parseOutput(str(inv.flags, 'output') || undefined, str(inv.flags, 'template') || undefined);
+    this.spec = parseOutput(str(inv.flags, 'output') || undefined, str(inv.flags, 'template') || undefined, undefined, inv.flags['allow-missing-template-keys'] !== false);
     if (this.spec.kind !== 'human' && this.spec.kind !== 'name') {
       this.printer = new ObjectPrinter(this.spec, { showManagedFields: inv.flags['show-managed-fields'] === true });
     }

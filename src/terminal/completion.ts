@@ -55,7 +55,7 @@ export async function complete(line: string, cursor: number, commands: readonly 
   if (previous === '-o' || previous === '--output') return pick(['json', 'yaml', 'wide', 'name', 'jsonpath=', 'custom-columns=']);
   const [verb, ...rest] = args;
   if (verb === undefined) return pick(kubectlCommands);
-  if (prefix.startsWith('-')) return pick(kubectlFlagNames(verb, verb === 'rollout' || verb === 'config' || verb === 'top' ? rest[0] : undefined));
+  if (prefix.startsWith('-')) return pick(kubectlFlagNames(verb, ...(['rollout', 'config', 'top', 'create'].includes(verb) ? rest : [])));
   const ns = namespace !== undefined ? ['-n', namespace] : [];
   const objectsOf = async (type: string) => names(await kubectl(['get', type, '-o', 'name', ...ns]));
   if (NAMED[verb]) return rest.length === 0 ? pick(await objectsOf(NAMED[verb])) : pick([]);

@@ -84,7 +84,7 @@ interface Case {
   args: string[];
   stdin?: string;
   /** Files to write (relative to the work dir) before the case runs. */
-  files?: Record<string, string>;
+  files?: Record<string, string | Uint8Array>;
   /** For `get -w`: changes made through the API once the watch is open, then Ctrl-C. */
   during?: (t: InProcessTransport) => void;
   /** Run against the reference cluster's kubeconfig (client-only commands that print it). */
@@ -105,7 +105,6 @@ function unordered(r: KubectlResult): KubectlResult {
 
 /** Cases that differ, each with why; they are still run, and must still differ. */
 const knownDifferences: Record<string, string> = {
-  'kubectl get nodes -o go-template={{range .items}}{{.metadata.name}} {{end}}': 'not yet: Go templates (-o go-template, -o template) are not implemented; we print an error',
   'kubectl get -h': 'deliberate: help texts are not reproduced; we point to the command reference instead',
 };
 
@@ -420,8 +419,31 @@ const readOnly: Case[] = [
   { args: ['run', 'x', '--image=busybox', '--command', '--annotations=k=v', '--image-pull-policy=Always', '--dry-run=client', '-o', 'json', '--', 'sleep', '10'] },
   { args: ['run', 'x', '--image=nginx', '--dry-run=client'] },
   { args: ['run', 'x', '--image=nginx', '--env=A'] },
-  // ---- not implemented yet (see knownDifferences) ----
+  // ---- Go templates ----
   { args: ['get', 'nodes', '-o', 'go-template={{range .items}}{{.metadata.name}} {{end}}'] },
+  { args: ['get', 'pods', '-n', 'kube-system', '-o', 'go-template={{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}'] },
+  { args: ['get', 'node', 'kind-control-plane', '--template', '{{.spec.podCIDR}}'] },
+  { args: ['get', 'nodes', '--template', '{{len .items}} {{.kind}} {{.metadata}}'] },
+  { args: ['get', 'nodes', '-o', 'template={{range .items}}{{index .metadata.labels "kubernetes.io/hostname"}}{{"\\t"}}{{range .status.conditions}}{{if eq .type "Ready"}}{{.status}}{{end}}{{end}}{{"\\n"}}{{end}}'] },
+  { args: ['get', 'deploy', 'coredns', '-n', 'kube-system', '--template', '{{.spec.replicas}} {{printf "%d|%v|%T|%5.2f" .spec.replicas .status.readyReplicas .spec.replicas 2.25}}'] },
+  { args: ['get', 'deploy', '-n', 'kube-system', '-o', 'go-template={{range .items}}{{if .status.readyReplicas}}{{.metadata.name}} ready{{else}}{{.metadata.name}} not ready{{end}}{{"\\n"}}{{end}}'] },
+  { args: ['get', 'ns', 'default', '--template', '{{range $k, $v := .metadata.labels}}{{$k}}={{$v}}{{"\\n"}}{{end}}'] },
+  { args: ['get', 'nodes', '-o', 'go-template={{range $i, $n := .items}}{{if $i}},{{end}}{{$n.metadata.name}}{{end}}'] },
+  { args: ['get', 'svc', 'kubernetes', '--template', '{{printf "%s\\t%v\\n" .metadata.name (index .spec.ports 0).port}}'] },
+  { args: ['get', 'svc', 'kubernetes', '--template', '{{.spec.nope.x}}|{{.metadata.missing}}|{{index .metadata.labels "nope"}}|{{exists .spec "ports" 0}}'] },
+  { args: ['get', 'svc', 'kubernetes', '--template', '{{.x'] },
+  { args: ['get', 'svc', 'kubernetes', '--template', 'A{{.metadata.name.x}}'] },
+  { args: ['get', 'svc', 'kubernetes', '-o', 'go-template={{ "a" | upper }}'] },
+  { args: ['get', 'svc', 'kubernetes', '--allow-missing-template-keys=false', '--template', '{{.nope}}'] },
+  { args: ['get', 'svc', 'kubernetes', '-o', 'go-template', '--template', '{{- with .spec -}} {{.type}} {{- end}}'] },
+  { args: ['get', 'svc', 'kubernetes', '--template', '{{eq .spec.ports 1}}'] },
+  { args: ['get', 'sc', 'standard', '-o', 'go-template-file=tpl/sc.tpl'], files: { 'tpl/sc.tpl': '{{.provisioner}} {{.reclaimPolicy}}\n' } },
+  { args: ['get', 'sc', 'standard', '-o', 'templatefile=tpl/nope.tpl'] },
+  { args: ['get', 'pods', 'nope', '--template', '{{.x}}'] },
+  { args: ['get', 'svc', 'kubernetes', '-o', 'go-template={{.a}}', '--template', '{{.b}}'] },
+  { args: ['get', 'svc', 'kubernetes', '-o', 'jsonpath={.nope}', '--allow-missing-template-keys=false'] },
+  { args: ['get', 'nodes', '--template', '{{range .items}}{{.metadata.name | printf "%-20s"}}|{{len .status.addresses}}{{"\\n"}}{{end}}'] },
+  // ---- deliberately different (see knownDifferences) ----
   { args: ['get', '-h'] },
   // ---- the same code as `statecraft kubectl` ----
   { args: ['get', 'pods', '-A', '-o', 'wide'], viaCli: true },
@@ -446,6 +468,11 @@ const mutations: Case[] = [
   { args: ['get', 'pods', '-l', 'app=nginx', '-o', 'wide'] },
   { args: ['get', 'pvc', '-o', 'custom-columns=NAME:.metadata.name,VOLUME:.spec.volumeName,SIZE:.status.capacity.storage'] },
   { args: ['get', 'pv'] },
+  { args: ['get', 'deploy', 'web', '--template', '{{printf "%s %d/%d" .metadata.name .status.readyReplicas .spec.replicas}}'] },
+  { args: ['apply', '-f', 'secret.yaml', '-o', 'go-template={{.kind}}/{{.metadata.name}} {{len .data}}'], files: { 'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\ndata:\n  password: aHVudGVyMg==\n  user: Ym9i\n' } },
+  { args: ['get', 'secret', 'creds', '--template', '{{.data.password | base64decode}}'] },
+  { args: ['get', 'secret', 'creds', '-o', 'go-template={{range $k, $v := .data}}{{$k}}={{$v | base64decode}}{{"\\n"}}{{end}}'] },
+  { args: ['label', 'secret', 'creds', 'tier=db', '-o', 'go-template={{.metadata.labels}}'] },
   { args: ['apply', '-f', 'web.yaml'] },
   { args: ['apply', '-f', 'dir'], files: { 'dir/b.yaml': CM('  b: "1"\n', 'dir-b'), 'dir/a.yml': CM('  a: "1"\n', 'dir-a'), 'dir/notes.txt': 'not a manifest', 'dir/sub/c.yaml': CM('  c: "1"\n', 'dir-c') } },
   { args: ['apply', '-R', '-f', 'dir'] },
@@ -521,6 +548,10 @@ const mutations: Case[] = [
   { args: ['patch', 'deploy', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.29"}]}}}}'] },
   { args: ['patch', 'deploy', 'web', '--type=merge', '-p', '{"spec":{"replicas":2}}', '-o', 'jsonpath={.spec.replicas}'] },
   { args: ['patch', 'cm', 'settings', '--type=bogus', '-p', '{}'] },
+  // patch says `patched` even for a dry run (label and annotate say `(server dry run)`).
+  { args: ['patch', 'cm', 'settings', '--type=merge', '-p', '{"data":{"dry":"client"}}', '--dry-run=client'] },
+  { args: ['patch', 'cm', 'settings', '--type=merge', '-p', '{"data":{"dry":"server"}}', '--dry-run=server'] },
+  { args: ['label', 'cm', 'settings', 'dry=server', '--dry-run=server'] },
   { args: ['patch', 'cm', 'settings'] },
   { args: ['patch', 'cm', 'nope', '-p', '{"data":{}}'] },
   { args: ['patch', 'cm', 'settings', '--type=json', '-p', '[{"op":"remove","path":"/data/nope"}]'] },
@@ -586,6 +617,11 @@ const mutations: Case[] = [
   { args: ['exec', 'web-0', '-c', 'nope', '--', 'true'] },
   { args: ['exec', '-i', 'web-0', '--', 'cat'], stdin: 'piped in\n' },
   { args: ['exec', 'web-0', 'hostname'] },
+  // A missing TYPE/NAME: exec prints the API error as it is, logs words it its own way.
+  { args: ['exec', 'deploy/nosuch', '--', 'true'] },
+  { args: ['exec', 'sts/nosuch', '--', 'true'] },
+  { args: ['logs', 'deploy/nosuch'] },
+  { args: ['logs', 'svc/nosuch'] },
   { args: ['rollout', 'status', 'deploy/web'] },
   { args: ['rollout', 'status', 'sts/web', '--watch=false'] },
   { args: ['rollout', 'status', 'cm/settings'] },
@@ -702,7 +738,112 @@ const mutations: Case[] = [
   { args: ['explain', 'sts.spec.updateStrategy.rollingUpdate.partition'] },
 ];
 
-const cases = [...readOnly, ...mutations];
+// A throwaway EC key pair for `create secret tls`.
+const TLS_CRT = `-----BEGIN CERTIFICATE-----
+MIIBijCCAS+gAwIBAgIUFVvyNiruBnmvfnJ6WmI/gSL+d0YwCgYIKoZIzj0EAwIw
+GTEXMBUGA1UEAwwOZGIuZXhhbXBsZS5jb20wIBcNMjYxMTIzMTY1OTQwWhgPMjEy
+NjEwMzAxNjU5NDBaMBkxFzAVBgNVBAMMDmRiLmV4YW1wbGUuY29tMFkwEwYHKoZI
+zj0CAQYIKoZIzj0DAQcDQgAEhZUrnNsRwsO0wX/B7GIwepQTZRAXLCChErTVOh//
+piCgCNtk+vNwEtwu+CUbchLWJtiDG3Dqzy2xxStEs84REKNTMFEwHQYDVR0OBBYE
+FBqAGptdjzizsM84s50hHW7iySZkMB8GA1UdIwQYMBaAFBqAGptdjzizsM84s50h
+HW7iySZkMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSQAwRgIhAP8q9sk3
+nbQjxa0evTUUi2Efy/XGJUSmXSw11GhgujhqAiEAkE9+YIPUU+b3l3Pz67kaF0pU
+HdgyKdbxs6SisOjRG9A=
+-----END CERTIFICATE-----
+`;
+const TLS_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgmzqJZqsAWqjGWVxe
+Q57QrOHuGdGMnC3Wf81TUHDhazahRANCAASFlSuc2xHCw7TBf8HsYjB6lBNlEBcs
+IKEStNU6H/+mIKAI22T683AS3C74JRtyEtYm2IMbcOrPLbHFK0SzzhEQ
+-----END PRIVATE KEY-----
+`;
+
+/** `kubectl create configmap|secret|service|pdb|ingress`: the generators. */
+const generators: Case[] = [
+  // ---- configmap ----
+  { args: ['create', 'configmap', 'app-config', '--from-literal=mode=replica', '--from-literal=port=5432', '--dry-run=client', '-o', 'yaml'] },
+  {
+    args: ['create', 'cm', 'app-files', '--from-file=conf', '--from-file=blob.bin', '--from-literal=k=v', '--dry-run=client', '-o', 'yaml'],
+    files: { 'conf/app.properties': 'mode=replica\nport=5432\n', 'conf/notes.txt': 'x', 'conf/sub/ignored.txt': 'no', 'blob.bin': new Uint8Array([0xff, 0xfe, 0, 0x62, 0x69, 0x6e]) },
+  },
+  { args: ['create', 'cm', 'app-env', '--from-env-file=app.env', '--append-hash', '--dry-run=client', '-o', 'json'], files: { 'app.env': '# settings\nMODE=replica\n  PORT=5432\r\nEMPTY=\n\n' } },
+  { args: ['create', 'cm', 'renamed', '--from-file=props=conf/app.properties', '--dry-run=client', '-o', 'json'] },
+  { args: ['create', 'configmap', 'app-config', '--from-literal=mode=replica', '--save-config', '-o', 'json'] },
+  { args: ['create', 'configmap', 'app-config', '--from-literal=mode=primary'] },
+  { args: ['get', 'cm', 'app-config', '-o', 'yaml'] },
+  { args: ['-n', 'kube-public', 'create', 'cm', 'pub', '--from-literal=a=b', '--dry-run=server'] },
+  { args: ['create', 'cm', 'bad', '--from-literal=novalue'] },
+  { args: ['create', 'cm', 'bad', '--from-literal=a=1', '--from-literal=a=2'] },
+  { args: ['create', 'cm', 'bad', '--from-literal=a/b=1'] },
+  { args: ['create', 'cm', 'bad', '--from-file=missing.txt'] },
+  { args: ['create', 'cm', 'bad', '--from-file=key=conf'] },
+  { args: ['create', 'cm', 'bad', '--from-env-file=app.env', '--from-literal=a=b'] },
+  { args: ['create', 'cm', 'bad', '--from-env-file=bad.env'], files: { 'bad.env': '1BAD=x\n' } },
+  { args: ['create', 'cm'] },
+  { args: ['create', 'cm', 'a', 'b'] },
+  { args: ['create', 'cm', '.', '--from-literal=a=b'] },
+  { args: ['create', 'cm', 'srv', '--from-literal=a=b', '--dry-run=server', '-o', 'yaml'] },
+  { args: ['create', 'cm', 'in-ns', '-n', 'kube-public', '--from-literal=a=b', '--save-config', '--dry-run=client', '-o', 'json'] },
+  // ---- secret ----
+  { args: ['create', 'secret', 'generic', 'db-pass', '--from-literal=password=s3cr3t', '--from-literal=user=admin', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['create', 'secret', 'generic', 'db-pass', '--from-literal=password=s3cr3t'] },
+  { args: ['get', 'secret', 'db-pass', '-o', 'jsonpath={.type} {.data.password}'] },
+  { args: ['create', 'secret', 'generic', 'keyed', '--from-file=key.bin=blob.bin', '--type=example.com/blob', '--append-hash', '--dry-run=client', '-o', 'name'] },
+  { args: ['create', 'secret', 'generic', 'bad', '--from-literal=a=1', '--from-literal=a=2'] },
+  { args: ['create', 'secret', 'generic', 'bad', '--from-literal=a%=1'] },
+  { args: ['create', 'secret', 'tls', 'db-tls', '--cert=tls/db.crt', '--key=tls/db.key', '--dry-run=client', '-o', 'yaml'], files: { 'tls/db.crt': TLS_CRT, 'tls/db.key': TLS_KEY } },
+  { args: ['create', 'secret', 'tls', 'db-tls', '--cert=tls/db.crt', '--key=tls/db.key'] },
+  { args: ['create', 'secret', 'tls', 'bad', '--cert=tls/db.key', '--key=tls/db.key'] },
+  { args: ['create', 'secret', 'tls', 'bad', '--cert=tls/db.crt', '--key=tls/db.crt'] },
+  { args: ['create', 'secret', 'tls', 'bad', '--cert=tls/nope.crt', '--key=tls/db.key'] },
+  { args: ['create', 'secret', 'tls', 'bad'] },
+  { args: ['create', 'secret', 'docker-registry', 'regcred', '--docker-server=registry.example.com', '--docker-username=ci', '--docker-password=t0k<en>', '--docker-email=ci@example.com', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['create', 'secret', 'docker-registry', 'regcred', '--docker-username=ci', '--docker-password=t0ken', '-o', 'json'] },
+  { args: ['create', 'secret', 'docker-registry', 'bad', '--docker-username=ci'] },
+  { args: ['create', 'secret', 'docker-registry', 'fromfile', '--from-file=.dockerconfigjson=docker.json', '--dry-run=client', '-o', 'json'], files: { 'docker.json': '{"auths":{}}' } },
+  { args: ['create', 'secret'] },
+  { args: ['create', 'secret', 'opaque', 'x'] },
+  // ---- service ----
+  { args: ['create', 'service', 'clusterip', 'db', '--tcp=5432:5432', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['create', 'service', 'clusterip', 'db-headless', '--clusterip=None'] },
+  { args: ['create', 'svc', 'nodeport', 'web', '--tcp=80:8080', '--node-port=30080', '--save-config'] },
+  { args: ['get', 'svc', 'web', 'db-headless', '-o', 'wide'] },
+  { args: ['create', 'svc', 'loadbalancer', 'lb', '--tcp=443:https,8443', '--dry-run=client', '-o', 'json'] },
+  { args: ['create', 'svc', 'externalname', 'ext', '--external-name=db.example.com', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['create', 'svc', 'clusterip', 'bad'] },
+  { args: ['create', 'svc', 'clusterip', 'bad', '--tcp=http:80'] },
+  { args: ['create', 'svc', 'clusterip', 'bad', '--tcp=80:0'] },
+  { args: ['create', 'svc', 'clusterip', 'bad', '--tcp=80:a--b'] },
+  { args: ['create', 'svc', 'nodeport', 'bad', '--clusterip=None', '--tcp=80'] },
+  { args: ['create', 'svc', 'externalname', 'bad', '--external-name=Bad_Name'] },
+  { args: ['create', 'service', 'clusterip', 'db-headless', '--clusterip=None'] },
+  { args: ['create', 'svc'] },
+  { args: ['create', 'svc', 'clusterip', 'cache', '--tcp=6379', '-n', 'default', '-o', 'json'] },
+  { args: ['create', 'svc', 'clusterip', 'cache', '--tcp=6379'] },
+  // ---- poddisruptionbudget ----
+  { args: ['create', 'pdb', 'db-pdb', '--selector=app=db', '--min-available=2', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['create', 'pdb', 'sel', '--selector=app in (db,cache),!canary', '--max-unavailable=1', '--dry-run=client', '-o', 'json'] },
+  { args: ['create', 'poddisruptionbudget', 'db-pdb', '--selector=app=db', '--max-unavailable=25%'] },
+  { args: ['get', 'pdb', 'db-pdb'] },
+  { args: ['create', 'pdb', 'bad', '--selector=app=db'] },
+  { args: ['create', 'pdb', 'bad', '--selector=app=db', '--min-available=1', '--max-unavailable=1'] },
+  { args: ['create', 'pdb', 'bad', '--min-available=1'] },
+  { args: ['create', 'pdb', 'bad', '--selector=app=db', '--min-available=1Gi'] },
+  { args: ['create', 'pdb', 'bad', '--selector=app!=db', '--min-available=1'] },
+  // ---- ingress ----
+  { args: ['create', 'ingress', 'shop', '--rule=shop.example.com/*=web:80,tls=shop-tls', '--rule=shop.example.com/api=api:http', '--rule=admin.example.com/=admin:8080,tls=shop-tls', '--class=nginx', '--annotation=nginx.ingress.kubernetes.io/rewrite-target=/', '--dry-run=client', '-o', 'yaml'] },
+  { args: ['create', 'ing', 'catch-all', '--default-backend=web:http', '--rule=/static*=static:80,tls', '--dry-run=client', '-o', 'json'] },
+  { args: ['create', 'ingress', 'shop', '--rule=shop.example.com/*=web:80', '--default-backend=web:80'] },
+  { args: ['get', 'ingress', 'shop', '-o', 'yaml'] },
+  { args: ['create', 'ingress', 'api', '--rule=/api*=api:8080', '--class=nginx', '-o', 'json'] },
+  { args: ['create', 'pdb', 'cache-pdb', '--selector=app=cache', '--min-available=1', '-o', 'yaml'] },
+  { args: ['create', 'ingress', 'bad'] },
+  { args: ['create', 'ingress', 'bad', '--rule=shop.example.com=web:80'] },
+  { args: ['create', 'ingress', 'bad', '--default-backend=web'] },
+  { args: ['create', 'ingress', 'bad', '--rule=/=web:80', '--annotation=novalue'] },
+];
+
+const cases = [...readOnly, ...mutations, ...generators];
 
 function caseName(c: Case): string {
   return `kubectl ${c.args.join(' ')}`;

@@ -338,6 +338,16 @@ export function threeWayStrategicPatch(original: JsonMap, modified: JsonMap, cur
   return mergeMap(deletions, delta, schema);
 }
 
+/** CreateTwoWayMergePatch(original, modified): the patch `kubectl edit` sends for built-in kinds. */
+export function twoWayStrategicPatch(original: JsonMap, modified: JsonMap, schema: PatchSchema = EMPTY_SCHEMA): JsonMap {
+  return diffMaps(clone(original), clone(modified), schema, { setElementOrder: true });
+}
+
+/** jsonpatch.CreateMergePatch(original, modified): `kubectl edit`'s patch for custom resources. */
+export function twoWayJsonMergePatch(original: JsonMap, modified: JsonMap): JsonMap {
+  return mergePatchBetween(original, modified) as JsonMap;
+}
+
 /** RFC 7386 merge patch from a to b (evanphx CreateMergePatch). */
 function mergePatchBetween(a: Json, b: Json): Json {
   if (!isMap(a) || !isMap(b)) return b;

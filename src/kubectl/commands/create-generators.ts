@@ -8,7 +8,7 @@
  */
 import { resourcePath, type KObject, type ResourceRef } from '../client.ts';
 import { bool, DRY_RUN_FLAG, list, PRINT_FLAGS, str, type Command, type Invocation } from '../command.ts';
-import { usageError } from '../errors.ts';
+import { ExitError, usageError } from '../errors.ts';
 import { dryRunOf, ResultPrinter } from '../mutate.ts';
 
 const JOBS: ResourceRef = { group: 'batch', version: 'v1', resource: 'jobs', namespaced: true };
@@ -303,7 +303,48 @@ export const createClusterRoleBindingCommand: Command = {
   },
 };
 
+const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true };
+
+/** K:staging/src/k8s.io/kubectl/pkg/cmd/create/create_deployment.go: one container per --image, labelled app=NAME. */
+export const createDeploymentCommand: Command = {
+  name: 'deployment',
+  aliases: ['deploy'],
+  flags: [...COMMON, { name: 'image', type: 'stringSlice' }, { name: 'port', type: 'int' }, { name: 'replicas', short: 'r', type: 'int' }],
+  run(inv) {
+    const name = nameArg(inv);
+    const images = list(inv.flags, 'image');
+    const command = commandAfterDash(inv);
+    if (!inv.changed.has('image')) throw new ExitError('error: required flag(s) "image" not set');
+    if (images.length > 1 && command.length > 0) throw new Error('cannot specify multiple --image options and command');
+    const used = new Set<string>();
+    const containers: Record<string, unknown>[] = images.map((image) => {
+      // The image's last path element without tag or digest; `_` is not allowed in a container name.
+      let base = (image.split('/').at(-1) ?? '').split(':')[0]!.split('@')[0]!.replace(/_/g, '-');
+      if (used.has(base)) base = `${base}-${used.size}`;
+      used.add(base);
+      return { name: base, image, ...(command.length > 0 ? { command } : {}), resources: {} };
+    });
+    const port = typeof inv.flags.port === 'number' ? inv.flags.port : -1;
+    if (port >= 0 && containers[0]) containers[0].ports = [{ containerPort: port }];
+    const labels = { app: name };
+    return submit(inv, DEPLOYMENTS, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      // Go's typed object prints its zero timestamp as null (--dry-run=client -o yaml).
+      metadata: withNamespace(inv, { creationTimestamp: null, name, labels }),
+      spec: {
+        replicas: typeof inv.flags.replicas === 'number' ? inv.flags.replicas : 1,
+        selector: { matchLabels: labels },
+        strategy: {},
+        template: { metadata: { creationTimestamp: null, labels }, spec: { containers } },
+      },
+      status: {},
+    } as KObject);
+  },
+};
+
 export const CREATE_SUBCOMMANDS: Command[] = [
+  createDeploymentCommand,
   createClusterRoleCommand, createClusterRoleBindingCommand, createCronJobCommand, createJobCommand, createNamespaceCommand,
   createPriorityClassCommand, createQuotaCommand, createRoleCommand, createRoleBindingCommand, createServiceAccountCommand, createTokenCommand,
 ];

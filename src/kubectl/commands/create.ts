@@ -8,11 +8,16 @@ import { resourcePath, type KObject } from '../client.ts';
 import { bool, DRY_RUN_FLAG, FILENAME_FLAGS, list, PRINT_FLAGS, str, type Command } from '../command.ts';
 import { addSourceToErr, dryRunOf, ResultPrinter, VALIDATE_FLAG, validationOf, writeQuery } from '../mutate.ts';
 import { encodeObject, withLastApplied } from './apply.ts';
+import { createConfigMapCommand } from './create-configmap.ts';
 import { CREATE_SUBCOMMANDS } from './create-generators.ts';
+import { createIngressCommand } from './create-ingress.ts';
+import { createPodDisruptionBudgetCommand } from './create-pdb.ts';
+import { createSecretCommand } from './create-secret.ts';
+import { createServiceCommand } from './create-service.ts';
 
 export const createCommand: Command = {
   name: 'create',
-  subcommands: CREATE_SUBCOMMANDS,
+  subcommands: [...CREATE_SUBCOMMANDS, createConfigMapCommand, createIngressCommand, createPodDisruptionBudgetCommand, createSecretCommand, createServiceCommand],
   flags: [
     ...PRINT_FLAGS, ...FILENAME_FLAGS, DRY_RUN_FLAG, VALIDATE_FLAG,
     { name: 'edit', type: 'bool' },

@@ -56,7 +56,7 @@ export interface GetOptions {
 
 async function run(inv: Invocation): Promise<number> {
   const { flags, io } = inv;
-  const output = parseOutput(str(flags, 'output') || undefined, str(flags, 'template') || undefined, GET_FORMATS);
+  const output = parseOutput(str(flags, 'output') || undefined, str(flags, 'template') || undefined, GET_FORMATS, flags['allow-missing-template-keys'] !== false);
   const watching = bool(flags, 'watch') || bool(flags, 'watch-only');
   const filenames = list(flags, 'filename');
   if (str(flags, 'raw')) return raw(inv);

@@ -8,7 +8,7 @@
  */
 import { bool, int, str, type Command, type Invocation } from '../command.ts';
 import { resourcePath, type KObject } from '../client.ts';
-import { usageError } from '../errors.ts';
+import { isNotFound, StatusError, usageError } from '../errors.ts';
 import { parseDuration } from '../flags.ts';
 import type { Obj } from '../describe/writer.ts';
 import { openStream } from '../stream.ts';
@@ -67,7 +67,10 @@ async function run(inv: Invocation): Promise<number> {
       return 0;
     }
   } else {
-    const target = await objectFor(inv, args[0]!);
+    // logs words a missing object its own way (exec and attach print the API error as it is).
+    const target = await objectFor(inv, args[0]!).catch((error: unknown) => {
+      throw isNotFound(error) ? new Error(`error from server (NotFound): ${(error as StatusError).message} in namespace "${inv.namespace}"`) : error;
+    });
     pods = await podsFor(inv, target);
     if (pods.length === 0) throw new Error('timed out waiting for the condition');
     if (target.kind !== 'Pod') {

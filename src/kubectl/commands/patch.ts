@@ -12,6 +12,7 @@ import { fetchInfos } from '../fetch.ts';
 import { yamlToJson } from '../manifests.ts';
 import { dryRunOf, ResultPrinter, writeQuery } from '../mutate.ts';
 import { toJson } from '../printers/json.ts';
+import { applyPatch, schemaForKind } from '../../api/patch/index.ts';
 
 const PATCH_TYPES: Record<string, string> = {
   json: 'application/json-patch+json',
@@ -51,7 +52,8 @@ export const patchCommand: Command = {
       throw new Error(`unable to parse ${JSON.stringify(text)}: ${(error as Error).message.replace(/^error converting YAML to JSON: /, '')}`);
     }
     if (bool(flags, 'local')) throw new Error('--local is not available in Statecraft');
-    const printer = new ResultPrinter(inv, dryRun);
+    // Upstream's patch prints `patched` even for a dry run: its print flags are not given the dry-run strategy.
+    const printer = new ResultPrinter(inv, 'none');
     const plan = await resolve({
       discovery: inv.discovery(), files: inv.ctx.files, stdin: io.stdin?.bind(io),
       namespace: inv.namespace, enforceNamespace: inv.explicitNamespace,
@@ -65,11 +67,14 @@ export const patchCommand: Command = {
       try {
         const before = info.object!;
         const subresource = str(flags, 'subresource') || undefined;
-        const patched = (await client.call('PATCH', resourcePath(info.mapping, info.namespace, info.name, subresource), {
-          query: writeQuery(str(flags, 'field-manager') || 'kubectl-patch', undefined, dryRun),
-          body,
-          contentType,
-        })) as KObject;
+        // A client dry run patches the fetched object here and sends nothing (upstream's getPatchedJSON).
+        const patched = dryRun === 'client'
+          ? patchLocally(before, body, contentType, { group: info.mapping.group, version: info.mapping.version, kind: info.mapping.kind })
+          : ((await client.call('PATCH', resourcePath(info.mapping, info.namespace, info.name, subresource), {
+            query: writeQuery(str(flags, 'field-manager') || 'kubectl-patch', undefined, dryRun),
+            body,
+            contentType,
+          })) as KObject);
         const changed = toJson(before, '') !== toJson(patched, '');
         printer.print(patched, changed ? 'patched' : 'patched (no change)');
       } catch (error) {
@@ -84,3 +89,10 @@ export const patchCommand: Command = {
     return 0;
   },
 };
+
+function patchLocally(live: KObject, body: string, contentType: string, gvk: { group: string; version: string; kind: string }): KObject {
+  if (contentType === PATCH_TYPES.strategic && schemaForKind(gvk) === undefined) {
+    throw new Error(`strategic merge patch is not supported for ${gvk.group ? `${gvk.group}/` : ''}${gvk.version}, Kind=${gvk.kind} locally, try --type merge`);
+  }
+  return applyPatch(contentType, live, body, gvk) as KObject;
+}

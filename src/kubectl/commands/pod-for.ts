@@ -7,7 +7,6 @@
  */
 import { resourcePath, type KObject } from '../client.ts';
 import type { Invocation } from '../command.ts';
-import { isNotFound, StatusError } from '../errors.ts';
 import { goSort } from '../go-sort.ts';
 import { selectorString, type Obj } from '../describe/writer.ts';
 
@@ -17,13 +16,8 @@ const PODS = { group: '', version: 'v1', resource: 'pods', namespaced: true };
 export async function objectFor(inv: Invocation, arg: string): Promise<{ kind: string; version: string; obj: Obj }> {
   const slash = arg.indexOf('/');
   const mapping = slash < 0 ? { ...PODS, kind: 'Pod' } : await inv.discovery().mappingFor(arg.slice(0, slash));
-  try {
-    const obj = (await inv.client().call('GET', resourcePath(mapping, inv.namespace, slash < 0 ? arg : arg.slice(slash + 1)))) as Obj;
-    return { kind: mapping.kind, version: mapping.version, obj };
-  } catch (error) {
-    if (isNotFound(error)) throw new Error(`error from server (NotFound): ${(error as StatusError).message} in namespace "${inv.namespace}"`);
-    throw error;
-  }
+  const obj = (await inv.client().call('GET', resourcePath(mapping, inv.namespace, slash < 0 ? arg : arg.slice(slash + 1)))) as Obj;
+  return { kind: mapping.kind, version: mapping.version, obj };
 }
 
 /** The pods a controller's or Service's selector matches, best first; throws for kinds with no selector. */

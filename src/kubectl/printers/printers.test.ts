@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseOutput, ObjectPrinter, relaxedJsonPath } from './index.ts';
+import { memoryFiles } from '../files.ts';
+import { parseOutput, ObjectPrinter, PrintError, readTemplateFile, relaxedJsonPath } from './index.ts';
 import { JsonPath } from './jsonpath.ts';
 import { toJson } from './json.ts';
 import { TablePrinter, type Table } from './table.ts';
@@ -151,6 +152,40 @@ describe('ObjectPrinter and -o parsing', () => {
     expect(parseOutput('jsonpath={.a}', undefined)).toEqual({ kind: 'jsonpath', template: '{.a}' });
     expect(() => parseOutput('foo', undefined)).toThrow('unable to match a printer suitable for the output format "foo"');
     expect(() => parseOutput('jsonpath', undefined)).toThrow('template format specified but no template given');
+  });
+
+  it('selects Go templates from -o and --template as PrintFlags does', () => {
+    expect(parseOutput(undefined, '{{.a}}')).toEqual({ kind: 'go-template', template: '{{.a}}' });
+    expect(parseOutput('template={{.a}}', undefined)).toEqual({ kind: 'go-template', template: '{{.a}}' });
+    expect(parseOutput('go-template', '{{.a}}', undefined, false)).toEqual({ kind: 'go-template', template: '{{.a}}', allowMissingKeys: false });
+    // With --template, -o must name the format alone.
+    expect(() => parseOutput('go-template={{.a}}', '{{.b}}')).toThrow('unable to match a printer suitable for the output format "go-template={{.a}}"');
+    expect(() => parseOutput('go-template={{.a', undefined)).toThrow('error parsing template {{.a, template: output:1: unclosed action');
+  });
+
+  it('reads go-template-file before anything else, and says when it cannot', async () => {
+    const files = memoryFiles({ 't.tpl': '{{.kind}}' });
+    const flags: Record<string, string> = { output: 'templatefile=t.tpl' };
+    await readTemplateFile(flags, files);
+    expect(flags).toEqual({ output: 'go-template', template: '{{.kind}}' });
+    await expect(readTemplateFile({ output: 'go-template-file', template: 'nope.tpl' }, files)).rejects.toThrow('error reading --template nope.tpl, open nope.tpl: no such file or directory');
+  });
+
+  it('prints Go templates, and on failure keeps the output with kubectl\'s debugging help', () => {
+    const obj = { kind: 'ConfigMap', data: { a: 'x' } };
+    expect(new ObjectPrinter({ kind: 'go-template', template: '{{.kind}} {{.data.a}}' }).print(obj)).toBe('ConfigMap x');
+    let error: unknown;
+    try {
+      new ObjectPrinter({ kind: 'go-template', template: 'A{{.data.a.b}}' }).print(obj);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PrintError);
+    expect((error as PrintError).message).toBe('error executing template "A{{.data.a.b}}": template: output:1:8: executing "output" at <.data.a.b>: can\'t evaluate field b in type interface {}');
+    expect((error as PrintError).stdout).toBe(
+      'AError executing template: template: output:1:8: executing "output" at <.data.a.b>: can\'t evaluate field b in type interface {}. Printing more information for debugging the template:\n' +
+        '\ttemplate was:\n\t\tA{{.data.a.b}}\n\traw data was:\n\t\t{"data":{"a":"x"},"kind":"ConfigMap"}\n\tobject given to template engine was:\n\t\tmap[data:map[a:x] kind:ConfigMap]\n\n',
+    );
   });
 
   it('prints custom columns from relaxed paths', () => {
