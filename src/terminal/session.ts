@@ -8,7 +8,7 @@
  * between lines, as in one bash session.
  */
 import type { ApiTransport } from '../api/types.ts';
-import type { FileSource, TerminalIO } from '../kubectl/io.ts';
+import type { CommandIO, EditorIO, FileSource, TerminalIO } from '../kubectl/io.ts';
 import { kubectl, KubectlSession } from '../kubectl/kubectl.ts';
 import { kindKubeconfig } from '../kubectl/kubeconfig.ts';
 import { VirtualClock } from '../shim/clock.ts';
@@ -38,6 +38,11 @@ export interface TerminalSessionOptions {
   terminal?: () => TerminalIO | undefined;
   /** What one line may print before it is stopped (default MAX_OUTPUT_CHARS). */
   maxOutputChars?: number;
+  /**
+   * `kubectl edit`'s editor: the page's editor panel. Resolves with the saved
+   * text (the unchanged text on Cancel); `interrupted` resolves on Ctrl-C.
+   */
+  openEditor?: (path: string, text: string, interrupted: Promise<void>) => Promise<string>;
 }
 
 export const CLEAR_SCREEN = '\x1b[H\x1b[2J\x1b[3J';
@@ -86,6 +91,7 @@ export class TerminalSession {
     this.commands = new Map<string, HostCommand>([
       ['kubectl', (args, io, ctx) => kubectl(args, {
         io, ...(this.transport ? { transport: this.transport } : {}), files: this.fileSource(ctx.env.cwd), session: this.kubectlSession, kubeconfig: kindKubeconfig(),
+        ...(this.options.openEditor ? { editor: this.panelEditor(io, this.options.openEditor) } : {}),
       })],
       ['docker', (args, io) => docker(args, io, dockerHost)],
       ['kind', (args, io) => kind(args, io, dockerHost)],
@@ -282,6 +288,30 @@ export class TerminalSession {
       }
     };
     await walk('.');
+  }
+
+  /**
+   * `kubectl edit` in the page: the file lives in the shell's /tmp (so a kept
+   * copy works with `kubectl replace -f`), the text goes to the editor panel.
+   */
+  private panelEditor(io: CommandIO, open: NonNullable<TerminalSessionOptions['openEditor']>): EditorIO {
+    const fs = this.fs;
+    let hinted = false;
+    return {
+      async launch(text, ext, interrupted) {
+        // os.CreateTemp's name: the prefix, random digits, the extension.
+        const path = `/tmp/kubectl-edit-${1_000_000_000 + Math.floor(Math.random() * 3_000_000_000)}${ext}`;
+        fs.mkdir('/tmp', { recursive: true });
+        fs.writeFile(path, text);
+        // Where a real kubectl would start vi in this terminal: point to the panel, once per command.
+        if (!hinted) io.stderr('Waiting for the editor panel: Save (Ctrl-S) applies, Cancel discards.\n');
+        hinted = true;
+        const saved = await open(path, text, interrupted);
+        fs.writeFile(path, saved);
+        return { text: saved, path };
+      },
+      remove: (path) => fs.rm(path, { force: true }),
+    };
   }
 
   /** What kubectl's `-f` reads: the shell's filesystem, relative to its working directory. */

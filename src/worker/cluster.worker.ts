@@ -20,7 +20,7 @@ function liveCluster(options: Parameters<typeof createShimApi>[0] = {}): InProce
 }
 
 const host = new WorkerHost((message: FromWorker) => scope.postMessage(message), undefined, {
-  defaultCluster: () => liveCluster(),
+  defaultCluster: (topology) => liveCluster(topology ? { topology: shimTopology(topology) } : {}),
   newCluster: (lab) => liveCluster({ topology: shimTopology(lab.topology) }),
   clock: { now: () => performance.now(), wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
 });

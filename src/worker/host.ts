@@ -8,7 +8,7 @@ import type { ApiTransport, WatchHandle } from '../api/types.ts';
 import type { FileSource } from '../kubectl/io.ts';
 import type { TextFile } from '../runner/manifests.ts';
 import { fileSource } from '../runner/shim-commands.ts';
-import type { Lab } from '../schemas/lab.ts';
+import type { Lab, LabTopology } from '../schemas/lab.ts';
 import { PageTerminal } from '../terminal/page-terminal.ts';
 import { TerminalSession } from '../terminal/session.ts';
 import { EditorService } from './editor.ts';
@@ -19,7 +19,7 @@ export const KUBERNETES_VERSION = 'v1.32';
 
 export interface WorkerHostOptions {
   /** The page's cluster when no lab asks for one of its own; built on first use (a lab page never needs it). */
-  defaultCluster?(): ApiTransport;
+  defaultCluster?(topology?: LabTopology): ApiTransport;
   /** A new cluster for a lab (its topology), kept in step with the wall clock by the caller. */
   newCluster?(lab: Lab): InProcessTransport;
   /** Wall time, for checks that wait until the cluster is quiet. */
@@ -32,9 +32,14 @@ export class WorkerHost {
   private readonly terminals = new Map<string, PageTerminal>();
   private readonly watches = new Map<number, WatchHandle>();
   private lab?: LabSession;
+  /** The lesson page's cluster, for the default cluster built on first use. */
+  private topology?: LabTopology;
   /** Requests wait while a lab's cluster is being built, so none lands on the old one. */
   private opening: Promise<void> = Promise.resolve();
   private workspace: TextFile[] = [];
+  /** `kubectl edit`s waiting for the editor panel, by request id. */
+  private readonly edits = new Map<number, { resolve(text: string): void; reject(error: Error): void }>();
+  private nextEdit = 1;
   private readonly editor = new EditorService(() => this.cluster());
   /** The editor's files as the terminal's kubectl sees them (`-f app.yaml`). */
   private readonly files: FileSource = {
@@ -116,6 +121,9 @@ export class WorkerHost {
         this.sessions.delete(msg.term);
         this.terminals.delete(msg.term);
         break;
+      case 'cluster.topology':
+        this.topology = msg.topology;
+        break;
       case 'files.write':
         this.workspace = msg.files;
         break;
@@ -123,6 +131,13 @@ export class WorkerHost {
       case 'lab.apply':
         await this.labRequest(msg);
         break;
+      case 'ui.edit.done': {
+        const edit = this.edits.get(msg.request);
+        this.edits.delete(msg.request);
+        if (msg.error !== undefined) edit?.reject(new Error(msg.error));
+        else edit?.resolve(msg.text ?? '');
+        break;
+      }
       case 'editor.run':
         this.post({ type: 'editor.result', id: msg.id, ...(await this.editor.run(msg.action, msg.file)) });
         break;
@@ -130,12 +145,28 @@ export class WorkerHost {
   }
 
   private cluster(): ApiTransport | undefined {
-    this.transport ??= this.options.defaultCluster?.();
+    this.transport ??= this.options.defaultCluster?.(this.topology);
     return this.transport;
   }
 
   private newSession(term: string): TerminalSession {
-    return new TerminalSession(this.cluster(), this.files, { terminal: () => this.terminals.get(term) });
+    return new TerminalSession(this.cluster(), this.files, {
+      terminal: () => this.terminals.get(term),
+      openEditor: (path, yaml, interrupted) => this.openEditor(term, path, yaml, interrupted),
+    });
+  }
+
+  /** Asks the page to open `kubectl edit`'s file in its editor panel; Ctrl-C closes the panel again. */
+  private openEditor(term: string, path: string, yaml: string, interrupted: Promise<void>): Promise<string> {
+    const request = this.nextEdit++;
+    void interrupted.then(() => {
+      if (!this.edits.delete(request)) return;
+      this.post({ type: 'ui.edit.end', request });
+    });
+    return new Promise((resolve, reject) => {
+      this.edits.set(request, { resolve, reject });
+      this.post({ type: 'ui.edit', term, request, path, yaml });
+    });
   }
 
   /** A fresh cluster for the lab, then its setup; what ran on the old cluster ends. */

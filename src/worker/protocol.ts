@@ -12,7 +12,7 @@
 import type { ApiRequest, ApiResponse, WatchEvent } from '../api/types.ts';
 import type { StepResult } from '../runner/grade.ts';
 import type { TextFile } from '../runner/manifests.ts';
-import type { Lab } from '../schemas/lab.ts';
+import type { Lab, LabTopology } from '../schemas/lab.ts';
 import type { EditorAction, EditorMarker } from './editor.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -40,7 +40,11 @@ export type ToWorker =
   /** Applies manifests, then runs a commands.sh (the lab's solution, when the learner asks). */
   | { type: 'lab.apply'; id: number; manifests: TextFile[]; commands?: TextFile }
   /** The editor's Apply / Diff (`kubectl apply|diff -f FILE`) or a validation (server dry run) of its text. */
-  | { type: 'editor.run'; id: number; action: EditorAction; file: TextFile };
+  | { type: 'editor.run'; id: number; action: EditorAction; file: TextFile }
+  /** A lesson page's cluster (its frontmatter `cluster:`), sent before anything else; a lab page opens its own. */
+  | { type: 'cluster.topology'; topology: LabTopology }
+  /** The editor panel's answer to `ui.edit`: the saved text (the unchanged text on Cancel), or why it could not open. */
+  | { type: 'ui.edit.done'; request: number; text?: string; error?: string };
 
 export type FromWorker =
   | { type: 'ready'; protocol: number; kubernetesVersion: string }
@@ -53,6 +57,8 @@ export type FromWorker =
   | { type: 'term.completions'; id: number; start: number; candidates: string[] }
   /** The worker asks the page to open an object in the editor (`kubectl edit`). */
   | { type: 'ui.edit'; term: string; request: number; path: string; yaml: string }
+  /** The `kubectl edit` that asked for `request` ended (Ctrl-C): the panel closes. */
+  | { type: 'ui.edit.end'; request: number }
   | { type: 'fatal'; message: string }
   /** The lab's cluster is ready; `problems` are the setup's (the lab's fault, not the learner's). */
   | { type: 'lab.ready'; id: number; problems: string[] }

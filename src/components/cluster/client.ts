@@ -6,13 +6,21 @@
 import type { ApiRequest, ApiResponse, ApiTransport, WatchEvent, WatchHandle } from '../../api/types.ts';
 import type { StepResult } from '../../runner/grade.ts';
 import type { TextFile } from '../../runner/manifests.ts';
-import type { Lab } from '../../schemas/lab.ts';
+import type { Lab, LabTopology } from '../../schemas/lab.ts';
 import type { EditorAction, EditorResult } from '../../worker/editor.ts';
 import type { FromWorker, ToWorker } from '../../worker/protocol.ts';
 import { workspaceFiles } from './files.ts';
 
 type TermListener = { output(data: string): void; exit(code: number, more?: boolean): void };
 type LabReply = Extract<FromWorker, { type: 'lab.ready' | 'lab.checked' | 'lab.applied' | 'lab.error' }>;
+
+/** What `statecraft:edit` carries: the temporary file's path and text, and where the saved text goes. */
+export interface EditRequest {
+  request: number;
+  path: string;
+  yaml: string;
+  reply(text: string): void;
+}
 
 /** A lab request the worker refused (no lab open, no such step). */
 export class LabError extends Error {}
@@ -42,13 +50,29 @@ export class ClusterConnection implements ApiTransport {
         case 'term.output': this.terms.get(msg.term)?.output(msg.data); break;
         case 'term.exit': this.terms.get(msg.term)?.exit(msg.code, msg.more); break;
         case 'term.completions': this.completions.get(msg.id)?.(msg); this.completions.delete(msg.id); break;
-        case 'ui.edit': window.dispatchEvent(new CustomEvent('statecraft:edit', { detail: msg })); break;
+        case 'ui.edit': this.openEdit(msg); break;
+        case 'ui.edit.end': window.dispatchEvent(new CustomEvent('statecraft:edit-end', { detail: { request: msg.request } })); break;
         case 'fatal': console.error('cluster worker:', msg.message); break;
         case 'editor.result': this.editorReplies.get(msg.id)?.(msg); this.editorReplies.delete(msg.id); break;
         case 'lab.ready': case 'lab.checked': case 'lab.applied': case 'lab.error':
           this.labReplies.get(msg.id)?.(msg); this.labReplies.delete(msg.id); break;
       }
     };
+    // A lesson that asks for more than plain kind (frontmatter `cluster:`) says so on its terminal.
+    const topology = document.querySelector<HTMLElement>('[data-cluster-topology]')?.dataset.clusterTopology;
+    if (topology) this.post({ type: 'cluster.topology', topology: JSON.parse(topology) as LabTopology });
+  }
+
+  /**
+   * `kubectl edit` asks for the editor panel: an editor on the page takes the
+   * request (it cancels the event) and calls `reply` with the saved text.
+   */
+  private openEdit(msg: Extract<FromWorker, { type: 'ui.edit' }>): void {
+    const reply = (text: string | undefined, error?: string) =>
+      this.post({ type: 'ui.edit.done', request: msg.request, ...(error !== undefined ? { error } : { text }) });
+    const detail: EditRequest = { request: msg.request, path: msg.path, yaml: msg.yaml, reply: (text) => reply(text) };
+    const taken = !window.dispatchEvent(new CustomEvent('statecraft:edit', { detail, cancelable: true }));
+    if (!taken) reply(undefined, 'this page has no editor panel for kubectl edit');
   }
 
   private post(message: ToWorker): void {

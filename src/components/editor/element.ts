@@ -4,6 +4,7 @@
  * element nears the viewport on a device with a fine pointer. Nothing of Monaco
  * (code or CSS) is fetched before that.
  */
+import type { EditRequest } from '../cluster/client.ts';
 import { registerWorkspaceFile } from '../cluster/files.ts';
 import type { EditorAction, EditorMarker } from '../../worker/editor.ts';
 import { outputLines } from './output.ts';
@@ -19,6 +20,16 @@ export interface EditorBackend {
   onChange(listener: (text: string) => void): void;
   /** Shows the cluster's complaints at their lines (Monaco only; the output panel lists them too). */
   setMarkers?(markers: EditorMarker[]): void;
+  /**
+   * Shows another file (`kubectl edit`'s) in place of the lesson's until `close`:
+   * meanwhile getValue/setValue/onChange keep meaning the lesson's file.
+   */
+  openDocument(path: string, text: string): OpenDocument;
+}
+
+export interface OpenDocument {
+  getValue(): string;
+  close(): void;
 }
 
 /** Monaco needs a mouse-class pointer and room; phones and tablets get the textarea. */
@@ -27,12 +38,29 @@ function wantsMonaco(): boolean {
 }
 
 class TextareaBackend implements EditorBackend {
+  /** The lesson file's text while another document fills the textarea. */
+  private lesson?: string;
   constructor(private readonly textarea: HTMLTextAreaElement) {}
-  getValue() { return this.textarea.value; }
-  setValue(text: string) { this.textarea.value = text; }
+  getValue() { return this.lesson ?? this.textarea.value; }
+  setValue(text: string) {
+    if (this.lesson !== undefined) this.lesson = text;
+    else this.textarea.value = text;
+  }
   async format() { /* plain text: nothing to format */ }
   onChange(listener: (text: string) => void) {
-    this.textarea.addEventListener('input', () => listener(this.textarea.value));
+    this.textarea.addEventListener('input', () => { if (this.lesson === undefined) listener(this.textarea.value); });
+  }
+  openDocument(_path: string, text: string): OpenDocument {
+    this.lesson = this.textarea.value;
+    this.textarea.value = text;
+    this.textarea.focus();
+    return {
+      getValue: () => this.textarea.value,
+      close: () => {
+        this.textarea.value = this.lesson ?? '';
+        this.lesson = undefined;
+      },
+    };
   }
 }
 
@@ -43,6 +71,8 @@ class StatecraftEditor extends HTMLElement {
   private connected = false;
   private idleTimer?: ReturnType<typeof setTimeout>;
   private busy = false;
+  /** A `kubectl edit` holds the editor: its file shows in place of the lesson's until it ends. */
+  private editing?: { request: number; path: string; original: string; reply(text: string): void; from?: HTMLElement; doc: OpenDocument };
 
   /** Replaces the text (the lab's Reset and "Open in the editor"), keeping the draft in step. */
   replaceText(text: string): void {
@@ -66,6 +96,7 @@ class StatecraftEditor extends HTMLElement {
     this.use(new TextareaBackend(textarea), file, initial);
     // The terminal's `kubectl apply -f <file>` reads what this editor holds.
     registerWorkspaceFile(file, () => this.backend?.getValue() ?? textarea.value);
+    this.listenForKubectlEdit();
 
     this.querySelector('[data-action="reset"]')?.addEventListener('click', () => this.reset());
     this.querySelector('[data-action="format"]')?.addEventListener('click', () => void this.backend?.format());
@@ -90,6 +121,66 @@ class StatecraftEditor extends HTMLElement {
       saveDraft(file, text, initial);
       this.scheduleValidation();
     });
+  }
+
+  /**
+   * `kubectl edit` in a terminal opens its file here (the first editor on the
+   * page takes it) in place of the lesson's, which keeps its text, draft and
+   * undo history: Save (or Ctrl-S) sends the text back, Cancel sends back what
+   * it was given (kubectl then finds no change), Ctrl-C in the terminal just
+   * closes it.
+   */
+  private listenForKubectlEdit(): void {
+    window.addEventListener('statecraft:edit', (event) => {
+      const { detail } = event as CustomEvent<EditRequest>;
+      if (event.defaultPrevented || this.editing || !this.isConnected || !this.backend) return;
+      event.preventDefault();
+      // Where the learner typed `kubectl edit` (the terminal): focus goes back there afterwards.
+      const from = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
+      this.editing = { request: detail.request, path: detail.path, original: detail.yaml, reply: detail.reply, from, doc: this.backend.openDocument(detail.path, detail.yaml) };
+      this.dataset.editing = detail.path;
+      this.setFileLabel(detail.path);
+      this.scrollIntoView({ block: 'nearest' });
+    });
+    window.addEventListener('statecraft:edit-end', (event) => {
+      if (this.editing?.request === (event as CustomEvent<{ request: number }>).detail.request) this.endEdit();
+    });
+    this.querySelector('[data-action="edit-save"]')?.addEventListener('click', () => this.finishEdit(true));
+    this.querySelector('[data-action="edit-cancel"]')?.addEventListener('click', () => this.finishEdit(false));
+    this.addEventListener('keydown', (event) => {
+      if (!this.editing || !(event.ctrlKey || event.metaKey) || event.key.toLowerCase() !== 's') return;
+      event.preventDefault();
+      event.stopPropagation();
+      this.finishEdit(true);
+    }, true);
+  }
+
+  private finishEdit(save: boolean): void {
+    const edit = this.editing;
+    if (!edit) return;
+    const text = save ? edit.doc.getValue() : edit.original;
+    this.endEdit();
+    edit.reply(text);
+  }
+
+  private endEdit(): void {
+    const edit = this.editing;
+    if (!edit) return;
+    edit.doc.close();
+    this.editing = undefined;
+    delete this.dataset.editing;
+    this.setFileLabel(this.dataset.file ?? 'manifest.yaml');
+    if (edit.from?.isConnected && !edit.from.contains(document.activeElement) && !this.contains(edit.from)) {
+      edit.from.focus({ preventScroll: true });
+      edit.from.closest('sc-terminal')?.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  private setFileLabel(text: string): void {
+    const label = this.querySelector<HTMLElement>('.sc-editor__file');
+    if (!label) return;
+    label.textContent = text;
+    label.title = text;
   }
 
   /** Apply or Diff: our kubectl in the page's cluster worker, its output under the editor. */
@@ -152,9 +243,16 @@ class StatecraftEditor extends HTMLElement {
     try {
       const { createMonacoEditor } = await import('./monaco-editor.ts');
       const surface = this.querySelector<HTMLElement>('.sc-editor__surface')!;
-      const backend = await createMonacoEditor(surface, textarea.value, file, (problems) => {
+      const backend = await createMonacoEditor(surface, this.backend?.getValue() ?? textarea.value, file, (problems) => {
         if (status) status.textContent = problems === 0 ? '' : `${problems} problem${problems === 1 ? '' : 's'}`;
       });
+      // A `kubectl edit` that opened in the textarea moves over, with what was typed into it.
+      const edit = this.editing;
+      if (edit) {
+        const text = edit.doc.getValue();
+        edit.doc.close();
+        edit.doc = backend.openDocument(edit.path, text);
+      }
       textarea.hidden = true;
       this.use(backend, file, initial);
       this.dataset.ready = 'monaco';

@@ -94,5 +94,20 @@ export async function createMonacoEditor(
       // The first complaint may sit below the fold of a short editor.
       if (markers[0]) editor.revealLineInCenterIfOutsideViewport(markers[0].startLineNumber);
     },
+    openDocument: (path, text) => {
+      // A model of its own, so the lesson's keeps its undo history, markers and scroll position.
+      const other = monaco.editor.createModel(text, 'yaml', monaco.Uri.parse(`file:///editor-${++counter}${path}`));
+      const view = editor.saveViewState();
+      editor.setModel(other);
+      editor.focus();
+      return {
+        getValue: () => other.getValue(),
+        close: () => {
+          editor.setModel(model);
+          if (view) editor.restoreViewState(view);
+          other.dispose();
+        },
+      };
+    },
   };
 }

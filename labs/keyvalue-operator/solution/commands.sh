@@ -1,0 +1,8 @@
+# Step 2: wait until every member is Ready, then write a key through the primary's Service.
+kubectl wait --for=jsonpath='{.status.readyMembers}'=5 keyvaluecluster/kv --timeout=3m
+kubectl exec svc/kv-primary -- redis-cli SET greeting hello
+# Replication is asynchronous: see the key on a replica before the primary goes.
+kubectl exec kv-1 -- redis-cli GET greeting
+# Step 4: kill the primary, as a crash would, and let the operator promote a replica.
+kubectl delete pod kv-0
+kubectl wait --for=jsonpath='{.status.readyMembers}'=5 keyvaluecluster/kv --timeout=3m
