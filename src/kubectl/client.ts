@@ -28,8 +28,20 @@ export function resourcePath(r: ResourceRef, namespace?: string, name?: string, 
   return `${base}${ns}/${r.resource}${name !== undefined ? `/${encodeURIComponent(name)}` : ''}${subresource ? `/${subresource}` : ''}`;
 }
 
+/** How many requests go out between two turns of the event loop. */
+const REQUESTS_PER_TURN = 16;
+
 export class RestClient {
   constructor(readonly transport: ApiTransport) {}
+
+  /**
+   * The running command's Ctrl-C. An in-process cluster answers without ever giving
+   * the event loop a turn, so a long `apply -f` yields every few requests for the
+   * interrupt to arrive; once it has, no request goes out: the command is gone, as
+   * a killed process is.
+   */
+  stop: { stopped: boolean } | undefined;
+  private sinceTurn = 0;
 
   async raw(method: HttpMethod, path: string, options: { query?: Record<string, string>; body?: unknown; contentType?: string; accept?: string } = {}): Promise<{ status: number; body: unknown; headers: Record<string, string> }> {
     const req: ApiRequest = { method, path };
@@ -41,6 +53,11 @@ export class RestClient {
       req.body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     }
     if (Object.keys(headers).length > 0) req.headers = headers;
+    if (++this.sinceTurn >= REQUESTS_PER_TURN) {
+      this.sinceTurn = 0;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    if (this.stop?.stopped === true) return new Promise(() => undefined);
     const response = await this.transport.request(req);
     return { status: response.status, body: response.body, headers: response.headers };
   }

@@ -123,9 +123,12 @@ function invocation(path: string, parsed: ReturnType<FlagSet['parse']>, ctx: Kub
   const explicitNamespace = parsed.changed.has('namespace') && parsed.flags.namespace !== '';
   const namespace = explicitNamespace ? String(parsed.flags.namespace) : defaultNamespace(ctx.kubeconfig, typeof parsed.flags.context === 'string' ? parsed.flags.context : undefined);
   const seenWarnings = new Set<string>();
+  const stop = { stopped: false };
+  void ctx.io.interrupted.then(() => { stop.stopped = true; });
   const connect = () => {
     if (!ctx.transport) throw new NoClusterError();
     const entry = session.for(ctx.transport);
+    entry.client.stop = stop;
     entry.client.onWarning = (w) => {
       if (seenWarnings.has(w)) return;
       seenWarnings.add(w);

@@ -203,6 +203,23 @@ describe('TerminalSession with a cluster', () => {
     expect((await run('kind get clusters; kind get nodes', s)).out).toBe('kind\nkind-control-plane\nkind-worker\nkind-worker2\n');
   });
 
+  it('applies a file of 500 documents, and Ctrl-C stops a long apply part way', async () => {
+    const many = Array.from({ length: 500 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  n: "${i}"\n`).join('---\n');
+    const transport = createShimApi({ seed: 'many' });
+    const s = new TerminalSession(transport, fileSource([{ path: 'many.yaml', text: many }]));
+    const applied = await run('kubectl apply -f many.yaml | wc -l', s);
+    expect(applied).toEqual({ code: 0, out: '500\n' });
+    expect(transport.cluster.store.count({ group: '', resource: 'configmaps' }, 'default')).toBe(501); // and kube-root-ca.crt
+
+    const again = run('kubectl delete -f many.yaml', s);
+    await new Promise((r) => setTimeout(r, 0));
+    s.interrupt();
+    const stopped = await again;
+    expect(stopped.code).toBe(130);
+    // The learner gets the prompt back before the whole file went through.
+    expect(transport.cluster.store.count({ group: '', resource: 'configmaps' }, 'default')).toBeGreaterThan(1);
+  });
+
   it('sleeps on the cluster clock, and Ctrl-C ends a loop, a sleep or a watch with status 130', async () => {
     const transport = createShimApi({ seed: 'sleep' });
     const s = new TerminalSession(transport);
