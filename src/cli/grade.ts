@@ -49,6 +49,8 @@ export interface GradeCliOptions {
   /** Worker threads; default: one per 8 submissions, at most one per core (a thread costs ~1 s to start). */
   jobs?: number;
   timeout: number;
+  /** Live clusters: how much faster than the wall the cluster's clock runs (`statecraft serve --speed`). */
+  speed?: number;
   seed?: string;
   progress: boolean;
 }
@@ -137,7 +139,7 @@ export async function runGrade(opts: GradeCliOptions, out: { stdout(text: string
     try {
       // With a submission, the lab's setup and the submission are applied first; without, the cluster is graded as it is.
       results = [await grade(client, bundle.lab, { setupFiles: bundle.setupFiles, fresh: submission !== undefined, ...(submission ? { submission } : {}) },
-        { timeoutSeconds: opts.timeout, now: Date.now })];
+        { timeoutSeconds: opts.timeout, now: Date.now, ...(opts.speed ? { speed: opts.speed } : {}) })];
     } catch (error) {
       out.stderr(`statecraft grade: cannot grade the cluster: ${(error as Error).message}\n`);
       return EXIT_ERROR;
@@ -182,6 +184,7 @@ export function gradeCommand(): Command {
     .option('--output <file>', 'write the report to FILE instead of standard output')
     .option('--jobs <n>', 'submissions graded in parallel, in worker threads (default: one thread per 8 submissions, at most one per core)', positiveInt('--jobs', 256))
     .option('--timeout <seconds>', 'live clusters: how long each step polls before it fails', positiveInt('--timeout', 3600), 30)
+    .option('--speed <n>', "live clusters: the cluster clock's speed (`statecraft serve --speed N`); a lab's own timeouts are cluster seconds", positiveInt('--speed', 1000))
     .option('--seed <seed>', "simulator seed for names, UIDs and IPs (default: the lab's id)")
     .option('--no-progress', 'no progress bar, even on a terminal')
     .addHelpText('after', `

@@ -20,11 +20,13 @@ export interface LabCheckOptions {
   context?: string;
   kubectl?: string;
   timeout: number;
+  /** Live clusters: the cluster clock's speed (`statecraft serve --speed N`). */
+  speed?: number;
   format: 'text' | 'json';
 }
 
 /** Proves one lab folder; a lab that does not parse is reported, not thrown. */
-export async function proveLab(folder: string, backend: Backend, options: { timeoutSeconds?: number } = {}): Promise<LabCheckReport> {
+export async function proveLab(folder: string, backend: Backend, options: { timeoutSeconds?: number; speed?: number } = {}): Promise<LabCheckReport> {
   const source = relative(process.cwd(), folder) || folder;
   let bundle;
   try {
@@ -33,7 +35,7 @@ export async function proveLab(folder: string, backend: Backend, options: { time
     if (!(error instanceof LabFormatError)) throw error;
     return { lab: source.split('/').at(-1) ?? source, source, backend: backend.description, passed: false, scenarios: [{ name: 'schema', passed: false, message: `\n    ${error.message.split('\n').join('\n    ')}` }], missing: [] };
   }
-  const report = await checkLab(bundle, backend, { ...(options.timeoutSeconds ? { timeoutSeconds: options.timeoutSeconds } : {}), now: Date.now });
+  const report = await checkLab(bundle, backend, { ...(options.timeoutSeconds ? { timeoutSeconds: options.timeoutSeconds } : {}), ...(options.speed ? { speed: options.speed } : {}), now: Date.now });
   const files = `lab.yaml${bundle.solution ? ', solution/' : ''}${bundle.wrong.length ? `, ${bundle.wrong.length} wrong answer${bundle.wrong.length > 1 ? 's' : ''}` : ''}`;
   const schema = { name: 'schema', passed: true, message: `${files} valid` };
   return { ...report, scenarios: [schema, ...report.scenarios] };
@@ -68,7 +70,7 @@ export async function runLabCheck(ids: string[], opts: LabCheckOptions, out: { s
       out.stderr(`statecraft lab check: ${(error as Error).message}\n`);
       return EXIT_ERROR;
     }
-    reports.push(await proveLab(folder, backend, { timeoutSeconds: opts.timeout }));
+    reports.push(await proveLab(folder, backend, { timeoutSeconds: opts.timeout, ...(opts.speed ? { speed: opts.speed } : {}) }));
   }
   out.stdout(opts.format === 'json' ? `${JSON.stringify(reports, null, 2)}\n` : labCheckText(reports));
   return reports.every((r) => r.passed) ? EXIT_PASSED : EXIT_FAILED;
@@ -158,6 +160,7 @@ export function labCommand(): Command {
     .option('--context <name>', 'kubeconfig context to use')
     .option('--kubectl <path>', 'live clusters: the kubectl binary for command checks (default: $KUBECTL, else kubectl on PATH)')
     .option('--timeout <seconds>', 'live clusters: how long each step polls before it fails', positiveInt('--timeout', 3600), 30)
+    .option('--speed <n>', "live clusters: the cluster clock's speed (`statecraft serve --speed N`); a lab's own timeouts are cluster seconds", positiveInt('--speed', 1000))
     .option('--format <format>', 'text or json', (v) => {
       if (v !== 'text' && v !== 'json') throw new InvalidArgumentError('--format is text or json');
       return v;
