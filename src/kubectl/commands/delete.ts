@@ -158,10 +158,13 @@ function watchUntilGone(inv: Invocation, client: RestClient, info: Info, uid: st
   return new Promise((done) => {
     let finished = false;
     let handle: { stop(): void } | undefined;
+    const timers = globalThis as unknown as { setTimeout?: (fn: () => void, ms: number) => unknown; clearTimeout?: (t: unknown) => void };
+    let timeout: unknown;
     const finish = (ok: boolean) => {
       if (finished) return;
       finished = true;
       handle?.stop();
+      if (timeout !== undefined) timers.clearTimeout?.(timeout);
       done(ok);
     };
     const collection = resourcePath(info.mapping, info.mapping.namespaced ? info.namespace : undefined);
@@ -181,9 +184,6 @@ function watchUntilGone(inv: Invocation, client: RestClient, info: Info, uid: st
       );
     });
     void inv.io.interrupted.then(() => finish(true));
-    if (timeoutMs > 0) {
-      const timers = globalThis as unknown as { setTimeout?: (fn: () => void, ms: number) => unknown };
-      timers.setTimeout?.(() => finish(false), timeoutMs);
-    }
+    if (timeoutMs > 0 && !finished) timeout = timers.setTimeout?.(() => finish(false), timeoutMs);
   });
 }

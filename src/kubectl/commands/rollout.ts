@@ -72,10 +72,13 @@ export function untilDone(inv: Invocation, info: Info, check: (obj: Obj) => bool
   return new Promise<number>((done, fail) => {
     let finished = false;
     let handle: { stop(): void } | undefined;
+    const timers = globalThis as unknown as { setTimeout?: (fn: () => void, ms: number) => unknown; clearTimeout?: (t: unknown) => void };
+    let timeout: unknown;
     const finish = (code: number, error?: unknown) => {
       if (finished) return;
       finished = true;
       handle?.stop();
+      if (timeout !== undefined) timers.clearTimeout?.(timeout);
       if (error) fail(error);
       else done(code);
     };
@@ -97,10 +100,7 @@ export function untilDone(inv: Invocation, info: Info, check: (obj: Obj) => bool
       }, () => undefined);
     }, (error: unknown) => finish(1, error));
     void inv.io.interrupted.then(() => finish(130));
-    if (timeoutMs > 0) {
-      const timers = globalThis as unknown as { setTimeout?: (fn: () => void, ms: number) => unknown };
-      timers.setTimeout?.(() => finish(1, new Error('timed out waiting for the condition')), timeoutMs);
-    }
+    if (timeoutMs > 0 && !finished) timeout = timers.setTimeout?.(() => finish(1, new Error('timed out waiting for the condition')), timeoutMs);
   });
 }
 

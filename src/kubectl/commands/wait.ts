@@ -129,10 +129,14 @@ function waitFor(inv: Invocation, info: Info, done: (obj: Obj | undefined) => bo
   return new Promise((resolve, reject) => {
     let finished = false;
     let handle: { stop(): void } | undefined;
+    const timers = globalThis as unknown as { setTimeout?: (fn: () => void, ms: number) => unknown; clearTimeout?: (t: unknown) => void };
+    let timeout: unknown;
     const finish = (result: boolean | 'interrupted', error?: unknown) => {
       if (finished) return;
       finished = true;
       handle?.stop();
+      // A pending timeout would keep a Node process (statecraft grade) alive for --timeout after the answer.
+      if (timeout !== undefined) timers.clearTimeout?.(timeout);
       if (error) reject(error);
       else resolve(result);
     };
@@ -153,8 +157,7 @@ function waitFor(inv: Invocation, info: Info, done: (obj: Obj | undefined) => bo
         if (event.type === 'DELETED') test(undefined);
         else if (event.type === 'ADDED' || event.type === 'MODIFIED') test(event.object as Obj);
       }, () => undefined);
-      const timers = globalThis as unknown as { setTimeout?: (fn: () => void, ms: number) => unknown };
-      timers.setTimeout?.(() => finish(false), timeoutMs);
+      timeout = timers.setTimeout?.(() => finish(false), timeoutMs);
     }, (error: unknown) => finish(false, error));
     void inv.io.interrupted.then(() => finish('interrupted'));
   });
