@@ -5,8 +5,8 @@ kubectl exec db-1 -- sh -c 'echo "written by $(hostname)" > /data/owner'
 docker stop kind-worker2
 # …wait until Kubernetes marks it unreachable (40 s without heartbeats)…
 kubectl wait --for=condition=Ready=Unknown node/kind-worker2 --timeout=2m
-# …and, now that the node is known to be down, release the identity of the db member that ran there.
-kubectl delete pvc data-db-1 --wait=false
+# …and, to "start clean", delete the members' claims (a claim in use only waits; the stuck member's goes)…
+kubectl delete pvc -l app=db --wait=false
 kubectl delete pod -l app=db --field-selector spec.nodeName=kind-worker2 --force --grace-period=0
 # The Deployment's replica there is evicted 300 s after the taint, and replaced.
 kubectl wait --for=condition=Available deployment/web --timeout=10m
