@@ -33,6 +33,8 @@ export interface KubectlResult {
 export interface ServedCluster {
   /** Runs kubectl asynchronously: the server lives in this process and must keep answering. */
   kubectl(args: string[], options?: { stdin?: string; timeoutMs?: number }): Promise<KubectlResult>;
+  /** A kubectl left running as in a second terminal (`get pods -w`): `stop()` lets the last events through, ends it and returns its stdout. */
+  background(args: string[]): { stop(): Promise<string> };
   close(): Promise<void>;
   kubeconfig: string;
 }
@@ -62,6 +64,21 @@ export async function startServedCluster(options: { speed?: number; seed?: strin
         child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
         child.stdin.end(opts.stdin ?? '');
       });
+    },
+    background(args) {
+      if (!kubectlPath) throw new Error('no kubectl binary found');
+      const child = spawn(kubectlPath, args, { env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig } });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+      return {
+        async stop() {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          child.kill();
+          await closed;
+          return out;
+        },
+      };
     },
     close: () => server.close(),
   };

@@ -10,10 +10,9 @@
 // - A ReadWriteOncePod claim makes the scheduler refuse the second pod instead, so a
 //   RollingUpdate stalls with the new pod Pending until the old one is gone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { golden, kubectlPath, startServedCluster, tokenise, transcript, type ServedCluster } from './harness.ts';
 
 const suite = kubectlPath || process.env.CI ? describe : describe.skip;
@@ -101,18 +100,10 @@ async function quiet(): Promise<void> {
 
 /** `kubectl get pods -w -l app=postgres` in another terminal, as `name ready status` rows (repeats folded). */
 function watchPods(): { stop(): Promise<string[]> } {
-  const child = spawn(kubectlPath!, ['get', 'pods', '-w', '-l', LABEL, '--no-headers'], {
-    env: { PATH: process.env.PATH ?? '', HOME: dirname(cluster.kubeconfig), KUBECONFIG: cluster.kubeconfig },
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const watch = cluster.background(['get', 'pods', '-w', '-l', LABEL, '--no-headers']);
   return {
     async stop() {
-      await sleep(500);
-      child.kill();
-      await closed;
-      const rows = out.trim().split('\n').map((l) => l.split(/\s+/).slice(0, 3).join(' '));
+      const rows = (await watch.stop()).trim().split('\n').map((l) => l.split(/\s+/).slice(0, 3).join(' '));
       return rows.filter((r, i) => i === 0 || r !== rows[i - 1]);
     },
   };

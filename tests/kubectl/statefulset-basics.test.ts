@@ -6,10 +6,9 @@
 // The cluster runs at 20× real time; every step waits (off the record) until the pods
 // are quiet, so the seeded names, IPs and hashes come out the same on every run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { golden, kubectlPath, startServedCluster, tokenise, transcript, type ServedCluster } from './harness.ts';
 
 const suite = kubectlPath || process.env.CI ? describe : describe.skip;
@@ -178,21 +177,7 @@ async function quiet(count: number): Promise<void> {
  * returns what it printed. (The harness's kubectl() only ends on exit or a fixed timeout.)
  */
 function watchPods(): { stop(): Promise<string> } {
-  const child = spawn(kubectlPath!, ['get', 'pods', '--watch', '-l', 'app=nginx'], {
-    env: { PATH: process.env.PATH ?? '', HOME: dirname(cluster.kubeconfig), KUBECONFIG: cluster.kubeconfig },
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  return {
-    async stop() {
-      // Let the last events through before ending the watch.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      child.kill();
-      await closed;
-      return out;
-    },
-  };
+  return cluster.background(['get', 'pods', '--watch', '-l', 'app=nginx']);
 }
 
 /** Creation times of the set's pods, by name (whole seconds: only for "at the same time"). */

@@ -7,10 +7,9 @@
 // no pod, so spreading comes from the scheduler's default scoring, as on a real cluster).
 // Four nodes, as the tutorial asks: kind's control plane and three workers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { golden, kubectlPath, startServedCluster, tokenise, transcript, type ServedCluster } from './harness.ts';
 
 const suite = kubectlPath || process.env.CI ? describe : describe.skip;
@@ -186,20 +185,7 @@ async function quiet(): Promise<void> {
 
 /** `kubectl get pods -w -l …` in another terminal: runs until stopped. */
 function watchPods(): { stop(): Promise<string> } {
-  const child = spawn(kubectlPath!, ['get', 'pods', '-w', '-l', LABEL], {
-    env: { PATH: process.env.PATH ?? '', HOME: dirname(cluster.kubeconfig), KUBECONFIG: cluster.kubeconfig },
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  return {
-    async stop() {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      child.kill();
-      await closed;
-      return out;
-    },
-  };
+  return cluster.background(['get', 'pods', '-w', '-l', LABEL]);
 }
 
 /** Watch rows as `name ready status restarts`. */
