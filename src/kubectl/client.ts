@@ -55,7 +55,7 @@ export class RestClient {
     if (Object.keys(headers).length > 0) req.headers = headers;
     if (++this.sinceTurn >= REQUESTS_PER_TURN) {
       this.sinceTurn = 0;
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise((resolve) => (globalThis as unknown as { setTimeout(fn: () => void, ms: number): unknown }).setTimeout(() => resolve(undefined), 0));
     }
     if (this.stop?.stopped === true) return new Promise(() => undefined);
     const response = await this.transport.request(req);
