@@ -23,6 +23,7 @@ import { EventRecorder } from './events.ts';
 import { deepClone, deepEqual, type KObject } from './objects.ts';
 import type { LabelSelector } from './selectors.ts';
 import type { Change } from './store.ts';
+import { WorkQueue } from './workqueue.ts';
 
 export { DAEMONSETS } from './daemonset-util.ts';
 
@@ -36,9 +37,6 @@ const STATUS_UPDATE_RETRIES = 1;
 /** failedPodsBackoff: flowcontrol.NewBackOff(1s, 15m). */
 const FAILED_BACKOFF_MS = 1000;
 const FAILED_BACKOFF_MAX_MS = 15 * 60 * 1000;
-/** The work queue's rate limiter after a failed sync: 5 ms doubling up to 1000 s. */
-const RETRY_BASE_MS = 5;
-const RETRY_MAX_MS = 1_000_000;
 
 /** Registers the DaemonSet controller on a cluster. */
 export function installDaemonSetController(cluster: Cluster): DaemonSetController {
@@ -66,9 +64,7 @@ interface Status {
 
 export class DaemonSetController implements Controller, DaemonSetOps {
   readonly name = 'daemonset-controller';
-  private readonly queue = new Set<string>();
-  private readonly retries = new Map<string, { attempts: number; cancel: () => void }>();
-  private readonly wakeups = new Map<string, number>();
+  private readonly queue: WorkQueue;
   /** failedPodsBackoff, by `<ds uid>/<observed generation>/<node>`. */
   private readonly failedBackoff = new Map<string, { delay: number; last: number }>();
   // Pods without a controller, per namespace: the only ones a DaemonSet may adopt.
@@ -77,6 +73,7 @@ export class DaemonSetController implements Controller, DaemonSetOps {
 
   constructor(readonly ctx: ControllerContext) {
     this.events = new EventRecorder(ctx);
+    this.queue = new WorkQueue(ctx.clock, 'daemonset');
     for (const ds of ctx.store.list(DAEMONSETS).items) this.queue.add(keyOf(ds));
     for (const pod of ctx.store.list(PODS).items) this.trackOrphan(pod);
   }
@@ -99,9 +96,7 @@ export class DaemonSetController implements Controller, DaemonSetOps {
   }
 
   reconcile(): void {
-    const keys = [...this.queue];
-    this.queue.clear();
-    for (const key of keys) this.sync(key);
+    for (const key of this.queue.take()) this.sync(key);
   }
 
   private observePod(c: Change): void {
@@ -152,8 +147,7 @@ export class DaemonSetController implements Controller, DaemonSetOps {
     const [ns, name] = splitKey(key);
     const ds = this.ctx.store.get(DAEMONSETS, ns, name) as DS | undefined;
     if (ds === undefined) {
-      this.retries.get(key)?.cancel();
-      this.retries.delete(key);
+      this.queue.done(key, false);
       return;
     }
     const sel = ds.spec?.selector;
@@ -181,7 +175,7 @@ export class DaemonSetController implements Controller, DaemonSetOps {
     } catch (e) {
       err = e instanceof SyncError ? e : new SyncError(messageOf(e));
     }
-    this.retryLater(key, err !== undefined);
+    this.queue.done(key, err !== undefined);
   }
 
   private updateDaemonSet(ds: DS, selector: LabelSelector, nodes: readonly Node[], hash: string, old: readonly Revision[]): SyncError | undefined {
@@ -413,7 +407,7 @@ export class DaemonSetController implements Controller, DaemonSetOps {
       if (isPodUpdated(pod, hash, generation)) s.updatedNumberScheduled++;
     }
     s.numberUnavailable = s.desiredNumberScheduled - s.numberAvailable;
-    if (minReady > 0 && nextAvailable !== Infinity) this.wakeAt(ds, nextAvailable);
+    if (minReady > 0 && nextAvailable !== Infinity) this.queue.addAt(keyOf(ds), nextAvailable, 'minReadySeconds');
 
     const generationNow = ds.metadata?.generation ?? 0;
     const st = ds.status;
@@ -434,33 +428,6 @@ export class DaemonSetController implements Controller, DaemonSetOps {
         current = fresh;
       }
     }
-  }
-
-  /** Ready pods become available after minReadySeconds: wake the set when the first does. */
-  private wakeAt(ds: DS, at: number): void {
-    const key = keyOf(ds);
-    const pending = this.wakeups.get(key);
-    if (pending !== undefined && pending <= at && pending > this.ctx.clock.now()) return;
-    this.wakeups.set(key, at);
-    this.ctx.clock.at(at, () => {
-      if (this.wakeups.get(key) === at) this.wakeups.delete(key);
-      this.queue.add(key);
-    }, { label: `daemonset minReadySeconds ${key}` });
-  }
-
-  /** A failed sync is retried with the work queue's backoff, on a background timer. */
-  private retryLater(key: string, failed: boolean): void {
-    const pending = this.retries.get(key);
-    if (!failed) {
-      pending?.cancel();
-      this.retries.delete(key);
-      return;
-    }
-    pending?.cancel();
-    const attempts = (pending?.attempts ?? 0) + 1;
-    const delay = Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
-    const cancel = this.ctx.clock.after(delay, () => this.queue.add(key), { background: true, label: `daemonset retry ${key}` });
-    this.retries.set(key, { attempts, cancel });
   }
 }
 

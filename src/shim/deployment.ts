@@ -14,6 +14,7 @@ import { EventRecorder } from './events.ts';
 import { deepClone, deepEqual, type GroupResource } from './objects.ts';
 import { REPLICASETS, ReplicaSetController } from './replicaset.ts';
 import type { Change } from './store.ts';
+import { WorkQueue } from './workqueue.ts';
 import {
   activeSets, byCreation, DESIRED_REPLICAS, equalIgnoreHash, getCondition, hasProgressDeadline, isRollingUpdate,
   maxRevision, maxSurge, maxUnavailable, newCondition, POD_TEMPLATE_HASH, podTemplateHash, progressDeadline, REASON,
@@ -41,9 +42,6 @@ class Abort extends Error {
     super('sync aborted');
   }
 }
-/** The work queue's rate limiter: 5 ms doubling up to 1000 s. */
-const RETRY_BASE_MS = 5;
-const RETRY_MAX_MS = 1_000_000;
 
 interface DStatus {
   observedGeneration?: number;
@@ -60,13 +58,12 @@ const num = (v: number | undefined): number => v ?? 0;
 
 export class DeploymentController implements Controller {
   readonly name = 'deployment-controller';
-  private readonly queue = new Set<string>();
-  private readonly progressChecks = new Map<string, number>();
-  private readonly retries = new Map<string, { attempts: number; cancel: () => void }>();
+  private readonly queue: WorkQueue;
   readonly events: EventRecorder;
 
   constructor(readonly ctx: ControllerContext) {
     this.events = new EventRecorder(ctx);
+    this.queue = new WorkQueue(ctx.clock, 'deployment');
     for (const d of ctx.store.list(DEPLOYMENTS).items) this.queue.add(keyOf(d));
   }
 
@@ -102,9 +99,7 @@ export class DeploymentController implements Controller {
   }
 
   reconcile(): void {
-    const keys = [...this.queue];
-    this.queue.clear();
-    for (const key of keys) {
+    for (const key of this.queue.take()) {
       const [ns, name] = splitKey(key);
       const d = this.ctx.store.get(DEPLOYMENTS, ns, name);
       if (d === undefined) continue;
@@ -116,35 +111,14 @@ export class DeploymentController implements Controller {
         if (!(e instanceof Abort)) throw e;
         failed = e.retry;
       }
-      this.retryLater(key, failed);
+      this.queue.done(key, failed);
     }
-  }
-
-  /** A failed sync comes back with backoff, on a background timer (it must not keep settle() busy). */
-  private retryLater(key: string, failed: boolean): void {
-    const pending = this.retries.get(key);
-    pending?.cancel();
-    if (!failed) {
-      this.retries.delete(key);
-      return;
-    }
-    const attempts = (pending?.attempts ?? 0) + 1;
-    const delay = Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
-    const cancel = this.ctx.clock.after(delay, () => this.queue.add(key), { background: true, label: `deployment retry ${key}` });
-    this.retries.set(key, { attempts, cancel });
   }
 
   /** requeueStuckDeployment: look again when the progress deadline can have passed. */
   requeueAt(d: Deploy, at: number): void {
-    const key = keyOf(d);
-    const pending = this.progressChecks.get(key);
-    if (pending !== undefined && pending <= at && pending > this.ctx.clock.now()) return;
-    this.progressChecks.set(key, at);
     // Background: a deadline is not work in flight, so settle() need not wait ten minutes for it.
-    this.ctx.clock.at(at, () => {
-      if (this.progressChecks.get(key) === at) this.progressChecks.delete(key);
-      this.queue.add(key);
-    }, { background: true, label: `deployment progress check ${key}` });
+    this.queue.addAt(keyOf(d), at, 'progress check', { background: true });
   }
 }
 

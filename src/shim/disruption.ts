@@ -16,14 +16,13 @@ import { EventRecorder } from './events.ts';
 import { deepEqual, type GroupResource, type KObject } from './objects.ts';
 import { LabelSelector, fromLabelSelector, SelectorError } from './selectors.ts';
 import type { Change } from './store.ts';
+import { WorkQueue } from './workqueue.ts';
 
 export const PDBS: GroupResource = { group: 'policy', resource: 'poddisruptionbudgets' };
 const PODS = CORE('pods');
 const SOURCE = { component: 'controllermanager' };
 /** How long an admitted eviction keeps its pod out of currentHealthy while the pod is not yet deleting. */
 export const DELETION_TIMEOUT_MS = 2 * 60 * 1000;
-const RETRY_BASE_MS = 5;
-const RETRY_MAX_MS = 1_000_000;
 
 /** Status fields are optional until the controller first writes them. */
 export type PdbStatus = Partial<PodDisruptionBudgetStatus>;
@@ -77,13 +76,12 @@ function setCondition(conditions: readonly Condition[], next: Condition): Condit
 
 export class DisruptionController implements Controller {
   readonly name = 'disruption-controller';
-  private readonly queue = new Set<string>();
-  private readonly rechecks = new Map<string, number>();
-  private readonly retries = new Map<string, { attempts: number; cancel: () => void }>();
+  private readonly queue: WorkQueue;
   private readonly events: EventRecorder;
 
   constructor(private readonly ctx: ControllerContext) {
     this.events = new EventRecorder(ctx);
+    this.queue = new WorkQueue(ctx.clock, 'disruption');
     for (const pdb of ctx.store.list(PDBS).items) this.queue.add(keyOf(pdb));
   }
 
@@ -111,16 +109,14 @@ export class DisruptionController implements Controller {
   }
 
   reconcile(): void {
-    const keys = [...this.queue];
-    this.queue.clear();
-    for (const key of keys) this.sync(key);
+    for (const key of this.queue.take()) this.sync(key);
   }
 
   private sync(key: string): void {
     const [ns, name] = splitKey(key);
     const pdb = this.ctx.store.get(PDBS, ns, name) as PDB | undefined;
     if (pdb === undefined) {
-      this.retryLater(key, false);
+      this.queue.done(key, false);
       return;
     }
     let failed = false;
@@ -134,7 +130,7 @@ export class DisruptionController implements Controller {
         this.failSafe(pdb, e.message);
       } else if (!isStatusError(e, 'NotFound')) throw e;
     }
-    this.retryLater(key, failed);
+    this.queue.done(key, failed);
   }
 
   private trySync(pdb: PDB): void {
@@ -164,7 +160,8 @@ export class DisruptionController implements Controller {
     const { disrupted, recheckAt } = this.disruptedPodMap(pdb, pods, now);
     const currentHealthy = countHealthy(pods, disrupted, now);
     this.updateStatus(pdb, currentHealthy, expected.desiredHealthy, expected.expectedCount, disrupted, now);
-    if (recheckAt !== undefined) this.recheck(keyOf(pdb), recheckAt);
+    // enqueuePdbForRecheck: the pod counts as healthy again just after its deletion deadline.
+    if (recheckAt !== undefined) this.queue.addAt(keyOf(pdb), recheckAt + 1, 'recheck');
   }
 
   private podsFor(pdb: PDB): Pod[] {
@@ -303,31 +300,6 @@ export class DisruptionController implements Controller {
     } catch (e) {
       if (!isStatusError(e)) throw e;
     }
-  }
-
-  /** enqueuePdbForRecheck: a disrupted pod that is still not deleting counts again after the timeout. */
-  private recheck(key: string, at: number): void {
-    const pending = this.rechecks.get(key);
-    if (pending !== undefined && pending <= at && pending > this.ctx.clock.now()) return;
-    this.rechecks.set(key, at);
-    this.ctx.clock.at(at + 1, () => {
-      if (this.rechecks.get(key) === at) this.rechecks.delete(key);
-      this.queue.add(key);
-    }, { label: `disruption recheck ${key}` });
-  }
-
-  /** The work queue's rate limiter after a failed sync (5 ms doubling), as a background timer. */
-  private retryLater(key: string, failed: boolean): void {
-    const pending = this.retries.get(key);
-    pending?.cancel();
-    if (!failed) {
-      this.retries.delete(key);
-      return;
-    }
-    const attempts = (pending?.attempts ?? 0) + 1;
-    const delay = Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
-    const cancel = this.ctx.clock.after(delay, () => this.queue.add(key), { background: true, label: `disruption retry ${key}` });
-    this.retries.set(key, { attempts, cancel });
   }
 }
 

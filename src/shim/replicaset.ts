@@ -15,6 +15,7 @@ import { isStatusError } from './errors.ts';
 import { EventRecorder } from './events.ts';
 import { deepClone, deepEqual, type GroupResource, type KObject } from './objects.ts';
 import type { Change } from './store.ts';
+import { WorkQueue } from './workqueue.ts';
 
 export const REPLICASETS: GroupResource = { group: 'apps', resource: 'replicasets' };
 const PODS = CORE('pods');
@@ -22,23 +23,19 @@ const SOURCE = { component: 'replicaset-controller' };
 /** --concurrent-replicaset-syncs aside, one sync creates or deletes at most this many pods. */
 const BURST_REPLICAS = 500;
 const SLOW_START_INITIAL_BATCH = 1;
-/** The work queue's rate limiter after a failed sync: 5 ms doubling up to 1000 s. */
-const RETRY_BASE_MS = 5;
-const RETRY_MAX_MS = 1_000_000;
 
 type RS = ReplicaSet & KObject;
 
 export class ReplicaSetController implements Controller {
   readonly name = 'replicaset-controller';
-  private readonly queue = new Set<string>();
-  private readonly wakeups = new Map<string, number>();
-  private readonly retries = new Map<string, { attempts: number; cancel: () => void }>();
+  private readonly queue: WorkQueue;
   // Active pods without a controller, per namespace: the only ones a set may adopt.
   private readonly orphans = new Map<string, Set<string>>();
   private readonly events: EventRecorder;
 
   constructor(private readonly ctx: ControllerContext) {
     this.events = new EventRecorder(ctx);
+    this.queue = new WorkQueue(ctx.clock, 'replicaset');
     for (const rs of ctx.store.list(REPLICASETS).items) this.queue.add(keyOf(rs));
     for (const pod of ctx.store.list(PODS).items) this.trackOrphan(pod);
   }
@@ -64,9 +61,7 @@ export class ReplicaSetController implements Controller {
   }
 
   reconcile(): void {
-    const keys = [...this.queue];
-    this.queue.clear();
-    for (const key of keys) this.sync(key);
+    for (const key of this.queue.take()) this.sync(key);
   }
 
   /** Remembers an active pod without a controller; true if it is one. */
@@ -104,8 +99,7 @@ export class ReplicaSetController implements Controller {
     const [ns, name] = splitKey(key);
     const rs = this.ctx.store.get(REPLICASETS, ns, name) as RS | undefined;
     if (rs === undefined) {
-      this.retries.get(key)?.cancel();
-      this.retries.delete(key);
+      this.queue.done(key, false);
       return;
     }
     const owned = claim(this.ctx, PODS, rs, selectorOf(rs.spec?.selector), this.candidates(rs) as KObject[]) as Pod[];
@@ -117,7 +111,7 @@ export class ReplicaSetController implements Controller {
     const pods = (controlledBy(this.ctx, PODS, now.metadata?.uid) as Pod[]).filter(isPodActive);
     const updated = this.updateStatus(now, pods, owned.length, manageError);
     this.scheduleAvailabilityCheck(updated, pods);
-    this.retryLater(key, manageError !== undefined);
+    this.queue.done(key, manageError !== undefined);
   }
 
   /** Creates or deletes pods towards spec.replicas; returns the first error, like upstream. */
@@ -263,33 +257,7 @@ export class ReplicaSetController implements Controller {
       if (!isPodReady(pod) || since === undefined || isPodAvailable(pod, minReady, now)) continue;
       next = Math.min(next, parseTime(since) + minReady * 1000 + 1);
     }
-    if (next === Infinity) return;
-    const key = keyOf(rs);
-    const pending = this.wakeups.get(key);
-    if (pending !== undefined && pending <= next && pending > now) return;
-    this.wakeups.set(key, next);
-    this.ctx.clock.at(next, () => {
-      if (this.wakeups.get(key) === next) this.wakeups.delete(key);
-      this.queue.add(key);
-    }, { label: `replicaset minReadySeconds ${key}` });
-  }
-
-  /**
-   * A failed sync is retried with the work queue's exponential backoff. The timer is a
-   * background one: a set that cannot create its pods must not keep settle() busy.
-   */
-  private retryLater(key: string, failed: boolean): void {
-    const pending = this.retries.get(key);
-    if (!failed) {
-      pending?.cancel();
-      this.retries.delete(key);
-      return;
-    }
-    if (pending !== undefined) pending.cancel();
-    const attempts = (pending?.attempts ?? 0) + 1;
-    const delay = Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
-    const cancel = this.ctx.clock.after(delay, () => this.queue.add(key), { background: true, label: `replicaset retry ${key}` });
-    this.retries.set(key, { attempts, cancel });
+    if (next !== Infinity) this.queue.addAt(keyOf(rs), next, 'minReadySeconds');
   }
 }
 

@@ -25,6 +25,7 @@ import {
   updateStorage, type Status, type STS,
 } from './statefulset-utils.ts';
 import type { Change } from './store.ts';
+import { WorkQueue } from './workqueue.ts';
 
 export const STATEFULSETS: GroupResource = { group: 'apps', resource: 'statefulsets' };
 const PODS = CORE('pods');
@@ -32,9 +33,6 @@ const PVCS = CORE('persistentvolumeclaims');
 const SOURCE = { component: 'statefulset-controller' };
 /** MaxBatchSize: in-flight creations or deletions of one Parallel batch. */
 const MAX_BATCH = 500;
-/** The work queue's rate limiter after a failed sync: 5 ms doubling up to 1000 s. */
-const RETRY_BASE_MS = 5;
-const RETRY_MAX_MS = 1_000_000;
 
 type P = Pod & KObject;
 
@@ -63,15 +61,14 @@ interface Step {
 
 export class StatefulSetController implements Controller {
   readonly name = 'statefulset-controller';
-  private readonly queue = new Set<string>();
-  private readonly retries = new Map<string, { attempts: number; cancel: () => void }>();
-  private readonly wakeups = new Map<string, number>();
+  private readonly queue: WorkQueue;
   // Pods without a controller, per namespace: the only ones a set may adopt.
   private readonly orphans = new Map<string, Set<string>>();
   readonly events: EventRecorder;
 
   constructor(readonly ctx: ControllerContext) {
     this.events = new EventRecorder(ctx);
+    this.queue = new WorkQueue(ctx.clock, 'statefulset');
     for (const set of ctx.store.list(STATEFULSETS).items) this.queue.add(keyOf(set));
     for (const pod of ctx.store.list(PODS).items) this.trackOrphan(pod);
   }
@@ -94,9 +91,7 @@ export class StatefulSetController implements Controller {
   }
 
   reconcile(): void {
-    const keys = [...this.queue];
-    this.queue.clear();
-    for (const key of keys) this.sync(key);
+    for (const key of this.queue.take()) this.sync(key);
   }
 
   private observePod(c: Change): void {
@@ -146,8 +141,7 @@ export class StatefulSetController implements Controller {
     const [ns, name] = splitKey(key);
     const set = this.ctx.store.get(STATEFULSETS, ns, name) as STS | undefined;
     if (set === undefined) {
-      this.retries.get(key)?.cancel();
-      this.retries.delete(key);
+      this.queue.done(key, false);
       return;
     }
     // An invalid selector is not transient: no retry.
@@ -163,7 +157,7 @@ export class StatefulSetController implements Controller {
       if (!(e instanceof SyncError)) throw e;
       failed = true;
     }
-    this.retryLater(key, failed);
+    this.queue.done(key, failed);
   }
 
   /** adoptOrphanRevisions: revisions left by a set deleted with --cascade=orphan come back to its successor. */
@@ -224,33 +218,7 @@ export class StatefulSetController implements Controller {
       if (!isRunningAndReady(pod) || since === undefined || isRunningAndAvailable(pod, minReady, now)) continue;
       next = Math.min(next, parseTime(since) + minReady * 1000 + 1);
     }
-    if (next === Infinity) return;
-    const key = keyOf(set);
-    const pending = this.wakeups.get(key);
-    if (pending !== undefined && pending <= next && pending > now) return;
-    this.wakeups.set(key, next);
-    this.ctx.clock.at(next, () => {
-      if (this.wakeups.get(key) === next) this.wakeups.delete(key);
-      this.queue.add(key);
-    }, { label: `statefulset minReadySeconds ${key}` });
-  }
-
-  /**
-   * A failed sync is retried with the work queue's exponential backoff, on a background
-   * timer: a set that cannot make progress must not keep settle() busy.
-   */
-  private retryLater(key: string, failed: boolean): void {
-    const pending = this.retries.get(key);
-    if (!failed) {
-      pending?.cancel();
-      this.retries.delete(key);
-      return;
-    }
-    pending?.cancel();
-    const attempts = (pending?.attempts ?? 0) + 1;
-    const delay = Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
-    const cancel = this.ctx.clock.after(delay, () => this.queue.add(key), { background: true, label: `statefulset retry ${key}` });
-    this.retries.set(key, { attempts, cancel });
+    if (next !== Infinity) this.queue.addAt(keyOf(set), next, 'minReadySeconds');
   }
 }
 
