@@ -127,9 +127,45 @@ export function controlledBy(ctx: ControllerContext, gr: GroupResource, ownerUid
  * Queues `namespace/name` of the `kind` controller of the object a change is about,
  * before and after the change (an owner that let go must hear of it too).
  */
-export function queueController(queue: Set<string>, c: Change, kind: string): void {
+export function queueController(queue: { add(key: string): void }, c: Change, kind: string): void {
   for (const o of [c.previous, c.object]) {
     const ref = controllerRefOf(o);
     if (ref?.kind === kind) queue.add(`${c.object.metadata?.namespace ?? ''}/${ref.name}`);
+  }
+}
+
+/**
+ * The pods without a controller, by namespace: the only ones a workload controller may
+ * adopt, kept up to date from pod changes so a sync need not list the namespace.
+ * `adoptable` narrows them to what the controller would take (a ReplicaSet only active
+ * pods, a DaemonSet none that is being deleted).
+ */
+export class OrphanPods {
+  private readonly byNamespace = new Map<string, Set<string>>();
+
+  constructor(private readonly adoptable: (pod: KObject) => boolean = () => true) {}
+
+  /** Follows a pod change; true when the pod is (still) an orphan this controller could adopt. */
+  observe(c: Change): boolean {
+    if (c.type !== 'DELETED') return this.track(c.object);
+    this.byNamespace.get(c.object.metadata?.namespace ?? '')?.delete(c.object.metadata?.name ?? '');
+    return false;
+  }
+
+  track(pod: KObject): boolean {
+    const ns = pod.metadata?.namespace ?? '';
+    const name = pod.metadata?.name ?? '';
+    const orphan = controllerRefOf(pod) === undefined && this.adoptable(pod);
+    let names = this.byNamespace.get(ns);
+    if (orphan) {
+      if (names === undefined) this.byNamespace.set(ns, (names = new Set()));
+      names.add(name);
+    } else names?.delete(name);
+    return orphan;
+  }
+
+  /** The orphans' names in a namespace. */
+  in(namespace: string): Iterable<string> {
+    return this.byNamespace.get(namespace) ?? [];
   }
 }

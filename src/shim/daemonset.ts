@@ -11,7 +11,7 @@ import { CORE, type Controller, type ControllerContext } from './controller.ts';
 import type { Revision } from './controller-revision.ts';
 import {
   claim, controlledBy, controllerRefOf, isPodAvailable, isPodReady, isPodTerminal, keyOf, newControllerRef,
-  podReadyCondition, selectorOf, splitKey,
+  OrphanPods, podReadyCondition, queueController, selectorOf, splitKey,
 } from './controller-utils.ts';
 import { cleanupHistory, constructHistory, rollingUpdate, type DaemonSetOps } from './daemonset-update.ts';
 import {
@@ -68,14 +68,14 @@ export class DaemonSetController implements Controller, DaemonSetOps {
   /** failedPodsBackoff, by `<ds uid>/<observed generation>/<node>`. */
   private readonly failedBackoff = new Map<string, { delay: number; last: number }>();
   // Pods without a controller, per namespace: the only ones a DaemonSet may adopt.
-  private readonly orphans = new Map<string, Set<string>>();
+  private readonly orphans = new OrphanPods((pod) => pod.metadata?.deletionTimestamp === undefined);
   private readonly events: EventRecorder;
 
   constructor(readonly ctx: ControllerContext) {
     this.events = new EventRecorder(ctx);
     this.queue = new WorkQueue(ctx.clock, 'daemonset');
     for (const ds of ctx.store.list(DAEMONSETS).items) this.queue.add(keyOf(ds));
-    for (const pod of ctx.store.list(PODS).items) this.trackOrphan(pod);
+    for (const pod of ctx.store.list(PODS).items) this.orphans.track(pod);
   }
 
   observe(c: Change): boolean {
@@ -100,14 +100,9 @@ export class DaemonSetController implements Controller, DaemonSetOps {
   }
 
   private observePod(c: Change): void {
-    const ns = c.object.metadata?.namespace ?? '';
-    for (const o of [c.previous, c.object]) {
-      const ref = controllerRefOf(o);
-      if (ref?.kind === 'DaemonSet') this.queue.add(`${ns}/${ref.name}`);
-    }
-    if (c.type === 'DELETED') this.orphans.get(ns)?.delete(c.object.metadata?.name ?? '');
-    else if (this.trackOrphan(c.object)) {
-      for (const ds of this.ctx.store.list(DAEMONSETS, { namespace: ns }).items as DS[]) {
+    queueController(this.queue, c, 'DaemonSet');
+    if (this.orphans.observe(c)) {
+      for (const ds of this.ctx.store.list(DAEMONSETS, { namespace: c.object.metadata?.namespace ?? '' }).items as DS[]) {
         if (selectorOf(ds.spec?.selector).matches(c.object.metadata?.labels)) this.queue.add(keyOf(ds));
       }
     }
@@ -127,19 +122,6 @@ export class DaemonSetController implements Controller, DaemonSetOps {
       const was = nodeShouldRunDaemonPod(previous, ds);
       if (was.shouldRun !== now.shouldRun || was.shouldContinueRunning !== now.shouldContinueRunning) this.queue.add(keyOf(ds));
     }
-  }
-
-  /** Remembers a live pod without a controller; true if it is one. */
-  private trackOrphan(pod: KObject): boolean {
-    const ns = pod.metadata?.namespace ?? '';
-    const name = pod.metadata?.name ?? '';
-    const orphan = controllerRefOf(pod) === undefined && pod.metadata?.deletionTimestamp === undefined;
-    let set = this.orphans.get(ns);
-    if (orphan) {
-      if (set === undefined) this.orphans.set(ns, (set = new Set()));
-      set.add(name);
-    } else set?.delete(name);
-    return orphan;
   }
 
   /** syncDaemonSet. */
@@ -201,7 +183,7 @@ export class DaemonSetController implements Controller, DaemonSetOps {
   daemonPods(ds: DS, selector: LabelSelector): P[] {
     const ns = ds.metadata?.namespace ?? '';
     const candidates: KObject[] = controlledBy(this.ctx, PODS, ds.metadata?.uid);
-    for (const podName of this.orphans.get(ns) ?? []) {
+    for (const podName of this.orphans.in(ns)) {
       const pod = this.ctx.store.get(PODS, ns, podName);
       if (pod !== undefined) candidates.push(pod);
     }

@@ -8,7 +8,7 @@ import type { Pod } from 'kubernetes-types/core/v1';
 import { parseTime } from './clock.ts';
 import type { Cluster } from './cluster.ts';
 import { CORE, type Controller, type ControllerContext } from './controller.ts';
-import { claim, controllerRefOf, keyOf, newControllerRef, selectorOf, splitKey, tolerate } from './controller-utils.ts';
+import { claim, controllerRefOf, keyOf, newControllerRef, queueController, selectorOf, splitKey, tolerate } from './controller-utils.ts';
 import { isStatusError } from './errors.ts';
 import { EventRecorder } from './events.ts';
 import { deepClone, deepEqual, type GroupResource } from './objects.ts';
@@ -72,13 +72,9 @@ export class DeploymentController implements Controller {
     const { group, resource } = c.gr;
     if (group === 'apps' && resource === 'deployments') this.queue.add(keyOf(c.object));
     else if (group === 'apps' && resource === 'replicasets') {
-      const ns = c.object.metadata?.namespace ?? '';
-      for (const o of [c.previous, c.object]) {
-        const ref = o === undefined ? undefined : controllerRefOf(o);
-        if (ref?.kind === 'Deployment') this.queue.add(`${ns}/${ref.name}`);
-      }
+      queueController(this.queue, c, 'Deployment');
       if (c.type !== 'DELETED' && controllerRefOf(c.object) === undefined) {
-        for (const d of this.ctx.store.list(DEPLOYMENTS, { namespace: ns }).items) {
+        for (const d of this.ctx.store.list(DEPLOYMENTS, { namespace: c.object.metadata?.namespace ?? '' }).items) {
           if (selectorOf((d as Deployment).spec?.selector).matches(c.object.metadata?.labels)) this.queue.add(keyOf(d));
         }
       }

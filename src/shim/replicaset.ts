@@ -9,7 +9,7 @@ import { parseTime, rfc3339 } from './clock.ts';
 import { CORE, type Controller, type ControllerContext } from './controller.ts';
 import {
   claim, controlledBy, controllerRefOf, isPodActive, isPodAvailable, isPodReady, keyOf, newControllerRef,
-  podReadyCondition, selectorOf, splitKey, tolerate,
+  OrphanPods, podReadyCondition, queueController, selectorOf, splitKey, tolerate,
 } from './controller-utils.ts';
 import { isStatusError } from './errors.ts';
 import { EventRecorder } from './events.ts';
@@ -30,14 +30,14 @@ export class ReplicaSetController implements Controller {
   readonly name = 'replicaset-controller';
   private readonly queue: WorkQueue;
   // Active pods without a controller, per namespace: the only ones a set may adopt.
-  private readonly orphans = new Map<string, Set<string>>();
+  private readonly orphans = new OrphanPods((pod) => isPodActive(pod as Pod));
   private readonly events: EventRecorder;
 
   constructor(private readonly ctx: ControllerContext) {
     this.events = new EventRecorder(ctx);
     this.queue = new WorkQueue(ctx.clock, 'replicaset');
     for (const rs of ctx.store.list(REPLICASETS).items) this.queue.add(keyOf(rs));
-    for (const pod of ctx.store.list(PODS).items) this.trackOrphan(pod);
+    for (const pod of ctx.store.list(PODS).items) this.orphans.track(pod);
   }
 
   observe(c: Change): boolean {
@@ -45,13 +45,8 @@ export class ReplicaSetController implements Controller {
     if (c.gr.group === 'apps' && c.gr.resource === 'replicasets') {
       this.queue.add(keyOf(c.object));
     } else if (c.gr.group === '' && c.gr.resource === 'pods') {
-      const ns = c.object.metadata?.namespace ?? '';
-      for (const o of [c.previous, c.object]) {
-        const ref = controllerRefOf(o);
-        if (ref?.kind === 'ReplicaSet') this.queue.add(`${ns}/${ref.name}`);
-      }
-      if (c.type === 'DELETED') this.orphans.get(ns)?.delete(c.object.metadata?.name ?? '');
-      else if (this.trackOrphan(c.object)) this.queueMatching(ns, c.object);
+      queueController(this.queue, c, 'ReplicaSet');
+      if (this.orphans.observe(c)) this.queueMatching(c.object.metadata?.namespace ?? '', c.object);
     }
     return this.queue.size > before;
   }
@@ -62,19 +57,6 @@ export class ReplicaSetController implements Controller {
 
   reconcile(): void {
     for (const key of this.queue.take()) this.sync(key);
-  }
-
-  /** Remembers an active pod without a controller; true if it is one. */
-  private trackOrphan(pod: KObject): boolean {
-    const ns = pod.metadata?.namespace ?? '';
-    const name = pod.metadata?.name ?? '';
-    const orphan = controllerRefOf(pod) === undefined && isPodActive(pod as Pod);
-    let set = this.orphans.get(ns);
-    if (orphan) {
-      if (set === undefined) this.orphans.set(ns, (set = new Set()));
-      set.add(name);
-    } else set?.delete(name);
-    return orphan;
   }
 
   /** An orphan pod may be adopted by any ReplicaSet whose selector it matches. */
@@ -88,7 +70,7 @@ export class ReplicaSetController implements Controller {
   private candidates(rs: RS): Pod[] {
     const ns = rs.metadata?.namespace ?? '';
     const pods = controlledBy(this.ctx, PODS, rs.metadata?.uid) as Pod[];
-    for (const name of this.orphans.get(ns) ?? []) {
+    for (const name of this.orphans.in(ns)) {
       const pod = this.ctx.store.get(PODS, ns, name);
       if (pod !== undefined) pods.push(pod as Pod);
     }

@@ -12,7 +12,7 @@ import {
   adoptControllerRevision, createControllerRevision, equalRevision, findEqualRevisions, listControllerRevisions,
   newControllerRevision, sortRevisions, updateControllerRevision, type Revision,
 } from './controller-revision.ts';
-import { claim, controlledBy, controllerRefOf, keyOf, podReadyCondition, splitKey } from './controller-utils.ts';
+import { claim, controlledBy, controllerRefOf, keyOf, OrphanPods, podReadyCondition, queueController, splitKey } from './controller-utils.ts';
 import { isStatusError, type StatusError } from './errors.ts';
 import { EventRecorder } from './events.ts';
 import { deepClone, type GroupResource, type KObject } from './objects.ts';
@@ -63,14 +63,14 @@ export class StatefulSetController implements Controller {
   readonly name = 'statefulset-controller';
   private readonly queue: WorkQueue;
   // Pods without a controller, per namespace: the only ones a set may adopt.
-  private readonly orphans = new Map<string, Set<string>>();
+  private readonly orphans = new OrphanPods();
   readonly events: EventRecorder;
 
   constructor(readonly ctx: ControllerContext) {
     this.events = new EventRecorder(ctx);
     this.queue = new WorkQueue(ctx.clock, 'statefulset');
     for (const set of ctx.store.list(STATEFULSETS).items) this.queue.add(keyOf(set));
-    for (const pod of ctx.store.list(PODS).items) this.trackOrphan(pod);
+    for (const pod of ctx.store.list(PODS).items) this.orphans.track(pod);
   }
 
   observe(c: Change): boolean {
@@ -95,17 +95,10 @@ export class StatefulSetController implements Controller {
   }
 
   private observePod(c: Change): void {
-    const ns = c.object.metadata?.namespace ?? '';
-    for (const o of [c.previous, c.object]) {
-      const ref = controllerRefOf(o);
-      if (ref?.kind === 'StatefulSet') this.queue.add(`${ns}/${ref.name}`);
-    }
-    if (c.type === 'DELETED') {
-      this.orphans.get(ns)?.delete(c.object.metadata?.name ?? '');
-      return;
-    }
+    queueController(this.queue, c, 'StatefulSet');
     // An orphan can only be adopted by the set its name belongs to.
-    if (this.trackOrphan(c.object)) {
+    if (this.orphans.observe(c)) {
+      const ns = c.object.metadata?.namespace ?? '';
       const parent = parentAndOrdinal(c.object.metadata?.name ?? '')[0];
       const set = this.ctx.store.get(STATEFULSETS, ns, parent) as STS | undefined;
       if (set !== undefined && selectorOf(set)?.matches(c.object.metadata?.labels) === true) this.queue.add(keyOf(set));
@@ -122,19 +115,6 @@ export class StatefulSetController implements Controller {
         this.queue.add(keyOf(set));
       }
     }
-  }
-
-  /** Remembers a pod without a controller; true if it is one. */
-  private trackOrphan(pod: KObject): boolean {
-    const ns = pod.metadata?.namespace ?? '';
-    const name = pod.metadata?.name ?? '';
-    const orphan = controllerRefOf(pod) === undefined;
-    let set = this.orphans.get(ns);
-    if (orphan) {
-      if (set === undefined) this.orphans.set(ns, (set = new Set()));
-      set.add(name);
-    } else set?.delete(name);
-    return orphan;
   }
 
   private sync(key: string): void {
@@ -185,7 +165,7 @@ export class StatefulSetController implements Controller {
       if (isMemberOf(set, pod)) candidates.push(pod);
       else if (set.metadata?.deletionTimestamp === undefined) this.release(set, pod);
     }
-    for (const podName of this.orphans.get(ns) ?? []) {
+    for (const podName of this.orphans.in(ns)) {
       const pod = this.ctx.store.get(PODS, ns, podName) as P | undefined;
       if (pod !== undefined && isMemberOf(set, pod)) candidates.push(pod);
     }
