@@ -15,6 +15,8 @@ const PODS = { group: '', resource: 'pods' };
 /** How admission errors name an object whose name is not generated yet (extractResourceName). */
 const admissionName = (obj: KObject): string => obj.metadata?.name || obj.metadata?.generateName || 'Unknown';
 
+const SERVICE_ACCOUNTS = { group: '', resource: 'serviceaccounts' };
+
 /** ServiceAccount admission: default SA, and the projected token volume in every container. */
 export function admitServiceAccount(pod: KObject, store: Store, random: SeededRandom): void {
   // Upstream leaves mirror pods alone: the kubelet would delete one whose spec
@@ -27,9 +29,8 @@ export function admitServiceAccount(pod: KObject, store: Store, random: SeededRa
   const namespace = pod.metadata?.namespace ?? '';
   // Without a service-account controller there are no ServiceAccounts to look up; only
   // check existence where the namespace has some.
-  const accounts = store.list({ group: '', resource: 'serviceaccounts' }, { namespace }).items;
-  const sa = accounts.find((a) => a.metadata?.name === saName);
-  if (accounts.length > 0 && sa === undefined) {
+  const sa = store.get(SERVICE_ACCOUNTS, namespace, saName);
+  if (sa === undefined && store.count(SERVICE_ACCOUNTS, namespace) > 0) {
     throw forbidden(PODS, admissionName(pod), `error looking up service account ${namespace}/${saName}: serviceaccount "${saName}" not found`);
   }
   const automount = spec.automountServiceAccountToken ?? (sa as J | undefined)?.automountServiceAccountToken ?? true;
