@@ -54,6 +54,16 @@ spec:
 EOF`;
 
 describe('TerminalSession: a kind host\'s shell', () => {
+  it("measures describe's event ages on the cluster's clock, not the wall clock", async () => {
+    // The cluster starts on 2026-01-01 whatever the date is, as one running 60× ahead would drift from it.
+    const transport = createShimApi({ seed: 'ages' });
+    const s = new TerminalSession(transport);
+    await run('kubectl create deployment web --image=nginx:1.27', s);
+    transport.cluster.settle();
+    const { out } = await run('kubectl describe deployment web', s);
+    expect(out).toMatch(/Normal +ScalingReplicaSet +\d+s +deployment-controller +Scaled up replica set web-/);
+  });
+
   it('answers `kubectl version --client` as kubectl 1.32 does', async () => {
     expect(await run('kubectl version --client')).toEqual({ code: 0, out: 'Client Version: v1.32.5\nKustomize Version: v5.5.0\n' });
   });

@@ -91,6 +91,8 @@ export class TerminalSession {
     this.commands = new Map<string, HostCommand>([
       ['kubectl', (args, io, ctx) => kubectl(args, {
         io, ...(this.transport ? { transport: this.transport } : {}), files: this.fileSource(ctx.env.cwd), session: this.kubectlSession, kubeconfig: kindKubeconfig(),
+        // Ages in describe follow the cluster's clock, which may run faster than the wall clock.
+        now: () => this.now(),
         ...(this.options.openEditor ? { editor: this.panelEditor(io, this.options.openEditor) } : {}),
       })],
       ['docker', (args, io) => docker(args, io, dockerHost)],

@@ -30,6 +30,13 @@ describe('WorkerHost', () => {
     expect(sent[0]).toMatchObject({ type: 'api.response', id: 7, response: { status: 503, body: { kind: 'Status', reason: 'ServiceUnavailable' } } });
   });
 
+  it('sets the clock speed the page asks for, and only one it offers', async () => {
+    const speeds: number[] = [];
+    const h = new WorkerHost(() => undefined, undefined, { setSpeed: (speed) => speeds.push(speed) });
+    for (const speed of [60, 1000, Number.NaN, -10, 10, 1]) await h.handle({ type: 'cluster.speed', speed });
+    expect(speeds).toEqual([60, 10, 1]);
+  });
+
   it('offers completions for the terminal that asked', async () => {
     const { sent, host: h } = host();
     await h.handle({ type: 'term.complete', id: 3, term: 't2', line: 'kubectl ver', cursor: 11 });

@@ -13,7 +13,7 @@ import { PageTerminal } from '../terminal/page-terminal.ts';
 import { TerminalSession } from '../terminal/session.ts';
 import { EditorService } from './editor.ts';
 import { LabSession, type WallClock } from './lab.ts';
-import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol.ts';
+import { CLOCK_SPEEDS, PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol.ts';
 
 export const KUBERNETES_VERSION = 'v1.32';
 
@@ -24,6 +24,8 @@ export interface WorkerHostOptions {
   newCluster?(lab: Lab): InProcessTransport;
   /** Wall time, for checks that wait until the cluster is quiet. */
   clock?: WallClock;
+  /** Sets how fast the page's cluster clock runs against the wall clock (this cluster's and the next ones'). */
+  setSpeed?(speed: number): void;
 }
 
 export class WorkerHost {
@@ -123,6 +125,10 @@ export class WorkerHost {
         break;
       case 'cluster.topology':
         this.topology = msg.topology;
+        break;
+      case 'cluster.speed':
+        // The page offers a fixed set; anything else (a stale page, a hand-made message) is ignored.
+        if ((CLOCK_SPEEDS as readonly number[]).includes(msg.speed)) this.options.setSpeed?.(msg.speed);
         break;
       case 'files.write':
         this.workspace = msg.files;

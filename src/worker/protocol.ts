@@ -44,7 +44,15 @@ export type ToWorker =
   /** A lesson page's cluster (its frontmatter `cluster:`), sent before anything else; a lab page opens its own. */
   | { type: 'cluster.topology'; topology: LabTopology }
   /** The editor panel's answer to `ui.edit`: the saved text (the unchanged text on Cancel), or why it could not open. */
-  | { type: 'ui.edit.done'; request: number; text?: string; error?: string };
+  | { type: 'ui.edit.done'; request: number; text?: string; error?: string }
+  /** How fast the page's cluster clock runs: virtual seconds per wall-clock second (one of CLOCK_SPEEDS). */
+  | { type: 'cluster.speed'; speed: number };
+
+/**
+ * The clock speeds a learner can pick: real time, or fast enough that a 300 s eviction
+ * or a CronJob's next minute comes while they watch.
+ */
+export const CLOCK_SPEEDS = [1, 10, 60] as const;
 
 export type FromWorker =
   | { type: 'ready'; protocol: number; kubernetesVersion: string }

@@ -7,53 +7,15 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser } from './harness.ts';
+import { PROMPT, runLine, typeLine, until } from './terminal.ts';
 
 const url = inject('siteUrl');
 const LESSON = '/lessons/06-daemonsets-node-agents/';
-const PROMPT = 'learner@kind:~$';
 const MINE = '# my own notes\n';
 let browser: Browser;
 
 beforeAll(async () => { browser = await launchBrowser(); });
 afterAll(async () => { await browser?.close(); });
-
-/** Every line of the terminal's buffer (scrollback included, wrapped rows joined), without trailing blanks. */
-function lines(term: Locator): Promise<string[]> {
-  return term.evaluate((el: any) => {
-    const buffer = el.terminal.buffer.active;
-    const out: string[] = [];
-    for (let i = 0; i < buffer.length; i++) {
-      const line = buffer.getLine(i);
-      const row = line?.translateToString(true) ?? '';
-      if (line?.isWrapped && out.length > 0) out[out.length - 1] += row;
-      else out.push(row);
-    }
-    for (let i = 0; i < out.length; i++) out[i] = out[i]!.trimEnd();
-    while (out.length > 0 && out.at(-1) === '') out.pop();
-    return out;
-  });
-}
-
-async function until(term: Locator, test: (lines: string[]) => boolean, what: string): Promise<string[]> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const now = await lines(term);
-    if (test(now)) return now;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the terminal shows:\n${now.join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Types a line and waits for its output to end with the next prompt; returns the lines it printed. */
-async function typeLine(page: Page, term: Locator, line: string, wait = true): Promise<string[]> {
-  const before = (await lines(term)).length;
-  await term.locator('.xterm').click();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-  if (!wait) return [];
-  const after = await until(term, (l) => l.length > before && l.at(-1) === PROMPT, `the prompt after ${line}`);
-  return after.slice(before, -1);
-}
 
 const text = (editor: Locator) => editor.evaluate((el: any) => el.monacoEditor.getModel().getValue() as string);
 const replace = (editor: Locator, from: string, to: string) =>
@@ -86,10 +48,10 @@ describe('kubectl edit in the editor panel', () => {
     const lesson = await text(editor);
     expect(lesson.startsWith(MINE)).toBe(true);
 
-    expect(await typeLine(page, term, 'kubectl create deployment web --image=nginx')).toEqual(['deployment.apps/web created']);
+    expect(await runLine(page, term, 'kubectl create deployment web --image=nginx')).toEqual(['deployment.apps/web created']);
 
     // Save with Ctrl-S: the change goes to the cluster.
-    await typeLine(page, term, 'kubectl edit deployment web', false);
+    await typeLine(page, term, 'kubectl edit deployment web');
     await editing(page, true);
     const path = await editor.getAttribute('data-editing');
     expect(path).toMatch(/^\/tmp\/kubectl-edit-\d+\.yaml$/);
@@ -110,13 +72,13 @@ describe('kubectl edit in the editor panel', () => {
     expect(await text(editor)).toBe(lesson);
     // Typing goes on where it was: the terminal has the focus again.
     expect(await page.evaluate(() => document.activeElement?.closest('sc-terminal') !== null)).toBe(true);
-    const table = await typeLine(page, term, 'kubectl get deploy web');
+    const table = await runLine(page, term, 'kubectl get deploy web');
     expect(table[0]?.split(/\s+/)).toEqual(['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
     expect(table[1]).toMatch(/^web\s+\d\/3\s/);
     await page.screenshot({ path: '/tmp/edit-after.png' });
 
     // An invalid value: the file comes back with the server's causes on top; Cancel gives up as kubectl does.
-    await typeLine(page, term, 'kubectl edit deployment web', false);
+    await typeLine(page, term, 'kubectl edit deployment web');
     await editing(page, true);
     await replace(editor, '\n  replicas: 3\n', '\n  replicas: -1\n');
     const firstPath = await editor.getAttribute('data-editing');
@@ -141,14 +103,14 @@ describe('kubectl edit in the editor panel', () => {
       `A copy of your changes has been stored to "${secondPath}"`,
       'error: Edit cancelled, no valid changes were saved.',
     ]);
-    expect(await typeLine(page, term, 'echo $?')).toEqual(['1']);
+    expect(await runLine(page, term, 'echo $?')).toEqual(['1']);
     expect(await text(editor)).toBe(lesson);
     expect(await editor.locator('.sc-editor__file').textContent()).toBe('log-agent.yaml');
     // kubectl keeps the file with the changes, so `kubectl replace -f` could try again.
-    expect((await typeLine(page, term, `grep '^  replicas:' ${secondPath}`))[0]).toBe('  replicas: -1');
+    expect((await runLine(page, term, `grep '^  replicas:' ${secondPath}`))[0]).toBe('  replicas: -1');
 
     // Ctrl-C in the terminal closes the panel.
-    await typeLine(page, term, 'kubectl edit deployment web', false);
+    await typeLine(page, term, 'kubectl edit deployment web');
     await editing(page, true);
     await term.locator('.xterm').click();
     await page.keyboard.press('Control+C');
@@ -156,10 +118,10 @@ describe('kubectl edit in the editor panel', () => {
     const interrupted = await until(term, (l) => l.at(-1) === PROMPT, 'the prompt after Ctrl-C');
     expect(interrupted.at(-2)).toMatch(/\^C$/);
     expect(await text(editor)).toBe(lesson);
-    expect((await typeLine(page, term, 'kubectl get deploy web'))[1]).toMatch(/^web\s+\d\/3\s/);
+    expect((await runLine(page, term, 'kubectl get deploy web'))[1]).toMatch(/^web\s+\d\/3\s/);
 
     // A reload in the middle of an edit keeps the lesson's file, not the edit's.
-    await typeLine(page, term, 'kubectl edit deployment web', false);
+    await typeLine(page, term, 'kubectl edit deployment web');
     await editing(page, true);
     await replace(editor, '\n  replicas: 3\n', '\n  replicas: 7\n');
     ({ editor, term } = await open(page));

@@ -5,60 +5,16 @@
  * a reload keeps both terminals' history and the editor's text.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser } from './harness.ts';
+import { cursorLine, lines, PROMPT, readyTerminal as ready, typeLine, until } from './terminal.ts';
 
 const url = inject('siteUrl');
 const LESSON = '/lessons/05-statefulsets-headless-services/';
-const PROMPT = 'learner@kind:~$';
 let browser: Browser;
 
 beforeAll(async () => { browser = await launchBrowser(); });
 afterAll(async () => { await browser?.close(); });
-
-const terminal = (page: Page, name: string) => page.locator(`sc-terminal[data-name="${name}"]`);
-
-async function ready(page: Page, name: string): Promise<Locator> {
-  const term = terminal(page, name);
-  await term.scrollIntoViewIfNeeded();
-  await page.waitForSelector(`sc-terminal[data-name="${name}"][data-ready="true"]`, { timeout: 30_000 });
-  return term;
-}
-
-/** Every line of the terminal's buffer (scrollback included), without trailing blanks. */
-function lines(term: Locator): Promise<string[]> {
-  return term.evaluate((el: any) => {
-    const buffer = el.terminal.buffer.active;
-    const out: string[] = [];
-    for (let i = 0; i < buffer.length; i++) out.push((buffer.getLine(i)?.translateToString(true) ?? '').trimEnd());
-    while (out.length > 0 && out.at(-1) === '') out.pop();
-    return out;
-  });
-}
-
-/** The line the cursor is on: the prompt and what is typed after it. */
-function cursorLine(term: Locator): Promise<string> {
-  return term.evaluate((el: any) => {
-    const buffer = el.terminal.buffer.active;
-    return (buffer.getLine(buffer.baseY + buffer.cursorY)?.translateToString(true) ?? '').trimEnd();
-  });
-}
-
-async function until(term: Locator, test: (lines: string[]) => boolean, what: string, timeoutMs = 30_000): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const now = await lines(term);
-    if (test(now)) return now;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the terminal shows:\n${now.join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function typeLine(page: Page, term: Locator, line: string): Promise<void> {
-  await term.locator('.xterm').click();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-}
 
 /** `web-0   0/1   Pending   0   0s` → `web-0 Pending`. */
 const podRows = (all: string[]) => all.filter((l) => /^web-\d\s/.test(l)).map((l) => { const f = l.split(/\s+/); return `${f[0]} ${f[2]}`; });

@@ -79,6 +79,11 @@ export class ClusterConnection implements ApiTransport {
     this.worker.postMessage(message);
   }
 
+  /** Runs the cluster's clock `speed` times faster than the wall clock (one of CLOCK_SPEEDS). */
+  setSpeed(speed: number): void {
+    this.post({ type: 'cluster.speed', speed });
+  }
+
   request(request: ApiRequest): Promise<ApiResponse> {
     const id = this.nextId++;
     return new Promise((resolve) => {

@@ -1,5 +1,7 @@
 import type { Terminal } from '@xterm/xterm';
 
+const CLOCK_EVENT = 'statecraft:clock-speed';
+
 /** <sc-terminal>: waits until the terminal is near the viewport, then loads xterm.js. */
 class StatecraftTerminal extends HTMLElement {
   private started = false;
@@ -7,6 +9,7 @@ class StatecraftTerminal extends HTMLElement {
   terminal?: Terminal;
 
   connectedCallback(): void {
+    this.wireClock();
     if (this.started) return;
     const observer = new IntersectionObserver((entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
@@ -15,6 +18,24 @@ class StatecraftTerminal extends HTMLElement {
       void this.start();
     }, { rootMargin: '300px 0px' });
     observer.observe(this);
+  }
+
+  /**
+   * The Clock picker: every terminal on the page drives the same cluster, so a pick in
+   * one shows in the others.
+   */
+  private wireClock(): void {
+    const select = this.querySelector<HTMLSelectElement>('select[data-clock-speed]');
+    if (select === null || select.dataset.wired === 'true') return;
+    select.dataset.wired = 'true';
+    select.addEventListener('change', () => {
+      const speed = Number(select.value);
+      window.dispatchEvent(new CustomEvent(CLOCK_EVENT, { detail: speed }));
+      void import('../cluster/client.ts').then(({ cluster }) => cluster().setSpeed(speed));
+    });
+    window.addEventListener(CLOCK_EVENT, (event) => {
+      select.value = String((event as CustomEvent<number>).detail);
+    });
   }
 
   private async start(): Promise<void> {
