@@ -12,7 +12,7 @@ import { bool, str, type Command, type Invocation } from '../command.ts';
 import { resourcePath } from '../client.ts';
 import { ExitError, usageError } from '../errors.ts';
 import type { Obj } from '../describe/writer.ts';
-import { openStream } from '../stream.ts';
+import { feedStdin, openStream } from '../stream.ts';
 import { attachablePod, defaultContainer } from './pod-for.ts';
 
 export const execCommand: Command = {
@@ -69,23 +69,12 @@ async function run(inv: Invocation): Promise<number> {
     end: (status) => finish(status),
   });
 
-  const cleanups: (() => void)[] = [];
-  if (stdin && terminal) {
-    cleanups.push(terminal.onData((d) => session.stdin(d)), terminal.onEnd(() => session.stdin(null)));
-    if (tty) {
-      session.resize(terminal.size());
-      cleanups.push(terminal.onResize((s) => session.resize(s)));
-    }
-  } else if (stdin) {
-    const text = (await io.stdin?.()) ?? '';
-    if (text) session.stdin(text);
-    session.stdin(null);
-  }
+  const stopFeeding = stdin ? await feedStdin(session, io, tty) : () => undefined;
   // Without a TTY, Ctrl-C ends kubectl (and with it the stream); with one it is a key for the process.
   let interrupted = false;
   if (!tty) void io.interrupted.then(() => { interrupted = true; session.close(); finish(undefined); });
   const status = await ended;
-  for (const c of cleanups) c();
+  stopFeeding();
   if (interrupted) return 130;
   return exitFor(status);
 }

@@ -10,7 +10,7 @@ import { bool, DRY_RUN_FLAG, list, PRINT_FLAGS, str, type Command, type Invocati
 import type { Obj } from '../describe/writer.ts';
 import { ExitError, usageError } from '../errors.ts';
 import { dryRunOf, ResultPrinter } from '../mutate.ts';
-import { openStream } from '../stream.ts';
+import { feedStdin, openStream } from '../stream.ts';
 import { toJson } from '../printers/json.ts';
 import type { StreamStatus } from '../../api/types.ts';
 
@@ -149,21 +149,10 @@ async function attachTo(inv: Invocation, name: string, stdin: boolean, tty: bool
     write: (stream, data) => (stream === 'stderr' ? io.stderr(data) : io.stdout(data)),
     end: (status) => finish(status),
   });
-  const cleanups: (() => void)[] = [];
-  if (stdin && terminal) {
-    cleanups.push(terminal.onData((d) => session.stdin(d)), terminal.onEnd(() => session.stdin(null)));
-    if (useTTY) {
-      session.resize(terminal.size());
-      cleanups.push(terminal.onResize((s) => session.resize(s)));
-    }
-  } else if (stdin) {
-    const text = (await io.stdin?.()) ?? '';
-    if (text) session.stdin(text);
-    session.stdin(null);
-  }
+  const stopFeeding = stdin ? await feedStdin(session, io, useTTY) : () => undefined;
   void io.interrupted.then(() => { session.close(); finish(undefined); });
   const status = await ended;
-  for (const c of cleanups) c();
+  stopFeeding();
   if (status && status.status === 'Failure') {
     io.stderr(`warning: couldn't attach to pod/${name}, falling back to streaming logs: ${status.message ?? ''}\n`);
     const logs = await client.call('GET', `${path}/log`, { query: { container: name } });
