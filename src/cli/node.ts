@@ -23,7 +23,7 @@ export function nodeCommand(): Command {
     node
       .command(action)
       .description(action === 'stop'
-        ? "Stop NODE: its kubelet and containers die, no more heartbeats; after 40 s the node is NotReady, after 300 more its pods are evicted."
+        ? "Stop NODE: its kubelet and containers die, no more heartbeats; after 50 s the node is NotReady, after 300 more its pods are evicted."
         : 'Start NODE again: the kubelet reports Ready, finishes deletions it missed and restarts the pods it still has.')
       .argument('<node>', 'node name, e.g. kind-worker2')
       .option('--kubeconfig <file>', 'kubeconfig of the cluster (default: $KUBECONFIG, then ~/.kube/config)')

@@ -55,7 +55,7 @@ export interface GradeOptions {
   /**
    * Real clusters: how many times faster than the wall clock the cluster's own
    * clock runs (`statecraft serve --speed 50`). A lab's `timeoutSeconds` are the
-   * cluster's seconds (40 s to notice a dead node, 300 s to evict), so they pass
+   * cluster's seconds (50 s to notice a dead node, 300 s to evict), so they pass
    * this many times sooner; `timeoutSeconds` above is the grader's own patience
    * and is not scaled. Default 1.
    */

@@ -1,6 +1,6 @@
 // The node lifecycle controller (kube-controller-manager's node-lifecycle-controller):
 // it watches node heartbeats (the kubelet's Lease renewals and status reports) and,
-// when neither has come for node-monitor-grace-period (40 s in 1.32), turns the node's
+// when neither has come for node-monitor-grace-period (50 s since 1.32), turns the node's
 // conditions Unknown, marks its pods not Ready and taints it unreachable, NoSchedule at
 // once and NoExecute at its next pass, so the taint eviction controller can evict.
 // It also keeps the NoSchedule taints in step with conditions and `spec.unschedulable`.
@@ -24,8 +24,8 @@ const SOURCE = { component: 'node-controller' };
 
 /** --node-monitor-period */
 export const NODE_MONITOR_PERIOD_MS = 5_000;
-/** --node-monitor-grace-period (40 s since 1.29). */
-export const NODE_MONITOR_GRACE_MS = 40_000;
+/** --node-monitor-grace-period: 50 s since 1.32 (kubernetes/kubernetes#126287; 40 s before). */
+export const NODE_MONITOR_GRACE_MS = 50_000;
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';

@@ -201,7 +201,7 @@ describe('TerminalSession with a cluster', () => {
     expect(listed[1]).toMatch(/^[0-9a-f]{12} {3}kindest\/node:v1\.32\.2 {3}"\/usr\/local\/bin\/entr…" {3}.* ago {3,}Up .* {3}127\.0\.0\.1:6443->6443\/tcp {3}kind-control-plane$/);
     expect(await run('docker stop kind-worker', s)).toEqual({ code: 0, out: 'kind-worker\n' });
     expect((await run('docker ps | grep -c kind-worker$; docker ps -a | grep kind-worker$', s)).out).toMatch(/^0\n.*Exited \(130\) Less than a second ago {3,}kind-worker\n$/);
-    // Still Ready until the node monitor grace period (40s) has passed without heartbeats.
+    // Still Ready until the node monitor grace period (50s) has passed without heartbeats.
     expect((await run('kubectl get node kind-worker --no-headers | tr -s " " | cut -d" " -f2', s)).out).toBe('Ready\n');
     await elapse(transport, 60_000);
     expect((await run('kubectl get nodes --no-headers | grep kind-worker | tr -s " " | cut -d" " -f1,2', s)).out).toBe('kind-worker NotReady\nkind-worker2 Ready\n');

@@ -1,6 +1,6 @@
 // A worker dies and comes back, watched with the real kubectl: `statecraft node stop`
 // does to kind-worker2 what `docker stop kind-worker2` does to a kind node. After the
-// 40 s grace period the node is NotReady and tainted unreachable; 300 s later (the
+// 50 s grace period the node is NotReady and tainted unreachable; 300 s later (the
 // default tolerations) its pods are evicted: the Deployment's is replaced on
 // kind-worker, the StatefulSet's stays Terminating, and once force-deleted cannot
 // follow its local-path volume off the dead node. `statecraft node start` brings
