@@ -7,12 +7,8 @@
 // settle() busy. Timer labels name the controller and key for settle()'s runaway report.
 import type { VirtualClock } from './clock.ts';
 
-export interface Backoff {
-  baseMs: number;
-  maxMs: number;
-}
-
-const CONTROLLER_BACKOFF: Backoff = { baseMs: 5, maxMs: 1_000_000 };
+const RETRY_BASE_MS = 5;
+const RETRY_MAX_MS = 1_000_000;
 
 export class WorkQueue {
   private readonly keys = new Set<string>();
@@ -20,7 +16,7 @@ export class WorkQueue {
   private readonly wakeups = new Map<string, number>();
 
   /** `name` starts the timers' labels: `replicaset retry default/web`. */
-  constructor(private readonly clock: VirtualClock, private readonly name: string, private readonly backoff: Backoff = CONTROLLER_BACKOFF) {}
+  constructor(private readonly clock: VirtualClock, private readonly name: string) {}
 
   get size(): number {
     return this.keys.size;
@@ -49,7 +45,7 @@ export class WorkQueue {
       return;
     }
     const attempts = (pending?.attempts ?? 0) + 1;
-    const delay = Math.min(this.backoff.baseMs * 2 ** (attempts - 1), this.backoff.maxMs);
+    const delay = Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
     const cancel = this.clock.after(delay, () => this.keys.add(key), { background: true, label: `${this.name} retry ${key}` });
     this.failures.set(key, { attempts, cancel });
   }
