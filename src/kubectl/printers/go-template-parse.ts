@@ -189,12 +189,17 @@ class Parser {
     if (token.type !== 'string' && token.type !== 'rawString') this.unexpected(token, context);
     const name = unquote(token.val) ?? this.errorf('invalid syntax');
     this.expect('rightDelim', context);
+    this.addTemplate(name, this.templateBody(context));
+  }
+
+  /** A define's or block's body up to its {{end}}, with only `$` in scope (a template of its own). */
+  private templateBody(context: string): ListNode {
     const saved = this.vars;
     this.vars = ['$'];
     const [list, end] = this.itemList();
     this.vars = saved;
     if (end.type !== 'end') this.errorf(`unexpected ${nodeString(end)} in ${context}`);
-    this.addTemplate(name, list);
+    return list;
   }
 
   private itemList(): [ListNode, Node] {
@@ -364,12 +369,7 @@ class Parser {
     const token = this.nextNonSpace();
     const name = this.templateName(token, context);
     const pipe = this.pipeline(context);
-    const saved = this.vars;
-    this.vars = ['$'];
-    const [list, end] = this.itemList();
-    this.vars = saved;
-    if (end.type !== 'end') this.errorf(`unexpected ${nodeString(end)} in ${context}`);
-    this.addTemplate(name, list);
+    this.addTemplate(name, this.templateBody(context));
     return { type: 'template', pos: token.pos, name, pipe };
   }
 
