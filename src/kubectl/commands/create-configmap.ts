@@ -7,7 +7,8 @@ import { base64 } from '../../api/protobuf/go-json.ts';
 import type { KObject, ResourceRef } from '../client.ts';
 import { bool, list, type Command, type Invocation } from '../command.ts';
 import { toJson } from '../printers/json.ts';
-import { sha256Hex } from '../sha256.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { addEnvFiles, addFiles, addLiterals, configMapKeyErrors, decodeUtf8, isValidUtf8, type DataSink } from './create-data-sources.ts';
 import { GENERATOR_FLAGS, objectMeta, runGenerator } from './create-object.ts';
 
@@ -30,7 +31,7 @@ export function checkSources(inv: Invocation): void {
 /** encodeHash: the first ten hex digits of the SHA-256, vowel-like digits swapped for consonants. */
 export function nameHash(encoded: string): string {
   const swap: Record<string, string> = { 0: 'g', 1: 'h', 3: 'k', a: 'm', e: 't' };
-  return [...sha256Hex(new TextEncoder().encode(encoded)).slice(0, 10)].map((c) => swap[c] ?? c).join('');
+  return [...bytesToHex(sha256(new TextEncoder().encode(encoded))).slice(0, 10)].map((c) => swap[c] ?? c).join('');
 }
 
 export const createConfigMapCommand: Command = {
