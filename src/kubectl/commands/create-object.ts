@@ -9,8 +9,10 @@ import { bool, DRY_RUN_FLAG, PRINT_FLAGS, str, type Command, type Invocation } f
 import { ExitError, usageError } from '../errors.ts';
 import type { FlagSpec } from '../flags.ts';
 import { dryRunOf, ResultPrinter, VALIDATE_FLAG, validationOf, writeQuery } from '../mutate.ts';
+import { omitManagedFields } from '../printers/index.ts';
 import { toJson } from '../printers/json.ts';
 import { inStructOrder, typedJson } from '../typed-order.ts';
+import { withLastApplied } from './apply.ts';
 
 export const GENERATOR_FLAGS: FlagSpec[] = [
   ...PRINT_FLAGS, DRY_RUN_FLAG, VALIDATE_FLAG,
@@ -22,8 +24,6 @@ export const GENERATOR_FLAGS: FlagSpec[] = [
 export function commandGroup(name: string, aliases: string[], subcommands: Command[], help: string): Command {
   return { name, aliases, flags: [], subcommands, run: () => Promise.reject(new ExitError(help)) };
 }
-
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** NameFromCommandArgs: exactly one NAME before `--`. */
 export function generatorName(inv: Invocation): string {
@@ -56,7 +56,7 @@ export async function runGenerator(inv: Invocation, validate: () => void, { ref,
   validate();
   // A typed Go object: zero values filled in (`creationTimestamp: null`, a Service's `status: {loadBalancer: {}}`).
   let obj = inStructOrder((await build(name)) as Record<string, unknown>) as KObject;
-  if (bool(inv.flags, 'save-config')) obj = withLastApplied(obj);
+  if (bool(inv.flags, 'save-config')) obj = withSavedConfig(obj);
   if (dryRun !== 'client') {
     try {
       obj = (await inv.client().call('POST', resourcePath(ref, inv.namespace), {
@@ -70,7 +70,7 @@ export async function runGenerator(inv: Invocation, validate: () => void, { ref,
   // The typed client decodes the server's answer into the Go struct.
   obj = inStructOrder(obj as Record<string, unknown>) as KObject;
   if (str(inv.flags, 'output') === 'json') {
-    const shown = bool(inv.flags, 'show-managed-fields') ? obj : withoutManagedFields(obj);
+    const shown = bool(inv.flags, 'show-managed-fields') ? obj : omitManagedFields(obj);
     inv.io.stdout(typedJson(shown as Record<string, unknown>));
   } else {
     printer.print(obj, 'created');
@@ -79,18 +79,9 @@ export async function runGenerator(inv: Invocation, validate: () => void, { ref,
 }
 
 /** The annotation holds the object as the typed JSON encoder writes it (struct order, compact, newline). */
-function withLastApplied(obj: KObject): KObject {
-  const meta = { ...(obj.metadata ?? {}) } as Record<string, unknown>;
-  const annotations = { ...((meta.annotations as Record<string, string> | undefined) ?? {}) };
-  delete annotations[LAST_APPLIED];
-  if (Object.keys(annotations).length > 0) meta.annotations = annotations;
-  else delete meta.annotations;
-  const encoded = `${toJson(inStructOrder({ ...obj, metadata: meta }), '', false)}\n`;
-  return { ...obj, metadata: { ...meta, annotations: { ...annotations, [LAST_APPLIED]: encoded } } } as KObject;
-}
-
-function withoutManagedFields(obj: KObject): KObject {
-  if (!obj.metadata || !('managedFields' in obj.metadata)) return obj;
-  const { managedFields: _, ...meta } = obj.metadata as Record<string, unknown>;
-  return { ...obj, metadata: meta } as KObject;
+function withSavedConfig(obj: KObject): KObject {
+  // Without the annotation, an empty annotations map is omitted (omitempty) from what is recorded.
+  const { annotations, ...meta } = withLastApplied(obj, undefined).metadata ?? {};
+  const bare = { ...obj, metadata: Object.keys(annotations ?? {}).length > 0 ? { ...meta, annotations } : meta };
+  return withLastApplied(obj, `${toJson(inStructOrder(bare), '', false)}\n`);
 }

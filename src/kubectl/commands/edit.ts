@@ -185,8 +185,8 @@ async function visitToPatch(inv: Invocation, infos: Info[], updated: KObject[], 
     const uid = obj.metadata?.uid;
     const info = infos.find((i) => i.object?.metadata?.uid === uid);
     if (!info) throw new Error(`no original object found for ${toJson(obj, '')}`);
-    const before = withoutManagedFields(info.object!);
-    const after = withoutManagedFields(obj);
+    const before = omitManagedFields(info.object!);
+    const after = omitManagedFields(obj);
     if (toJson(before, '') === toJson(after, '')) {
       printer.print(after, 'skipped');
       continue;
@@ -299,10 +299,4 @@ function requireNamespace(obj: KObject, infos: Info[], namespace: string): void 
 /** `--save-config`: the edited object recorded as its own last-applied configuration (CreateOrUpdateAnnotation). */
 function saveConfig(obj: KObject): KObject {
   return withLastApplied(obj, encodeObject(withLastApplied(obj, undefined)));
-}
-
-function withoutManagedFields(obj: KObject): KObject {
-  if (!obj.metadata || !('managedFields' in obj.metadata)) return obj;
-  const { managedFields: _, ...metadata } = obj.metadata;
-  return { ...obj, metadata };
 }
