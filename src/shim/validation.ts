@@ -17,9 +17,43 @@ const dns1035Label = new RegExp(`^${DNS1035_LABEL_FMT}$`);
 const qualifiedName = new RegExp(`^${QUALIFIED_NAME_FMT}$`);
 const labelValue = new RegExp(`^${LABEL_VALUE_FMT}$`);
 
+/** apimachinery's RegexError: each example is followed by ", " and joined with " or " (two spaces between). */
 export function regexError(msg: string, fmt: string, ...examples: string[]): string {
   if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${fmt}')`;
+  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
+}
+
+const CONFIG_KEY_FMT = '[-._a-zA-Z0-9]+';
+const configKey = new RegExp(`^${CONFIG_KEY_FMT}$`);
+
+/** IsConfigMapKey: keys of ConfigMap and Secret data (the API server's and kubectl create's check). */
+export function isConfigMapKey(key: string): string[] {
+  const errs: string[] = [];
+  if (key.length > 253) errs.push(maxLen(253));
+  if (!configKey.test(key)) {
+    errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_KEY_FMT, 'key.name', 'KEY_NAME', 'key-name'));
+  }
+  return [...errs, ...relativePathErrors(key)];
+}
+
+const ENV_VAR_NAME_FMT = '[-._a-zA-Z][-._a-zA-Z0-9]*';
+const envVarName = new RegExp(`^${ENV_VAR_NAME_FMT}$`);
+
+/** IsEnvVarName. */
+export function isEnvVarName(name: string): string[] {
+  const errs: string[] = [];
+  if (!envVarName.test(name)) {
+    errs.push(regexError("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit", ENV_VAR_NAME_FMT, 'my.env-name', 'MY_ENV.NAME', 'MyEnvName1'));
+  }
+  return [...errs, ...relativePathErrors(name)];
+}
+
+/** hasChDirPrefix: what a key that becomes a file name must not be. */
+function relativePathErrors(value: string): string[] {
+  if (value === '.') return ["must not be '.'"];
+  if (value === '..') return ["must not be '..'"];
+  if (value.startsWith('..')) return ["must not start with '..'"];
+  return [];
 }
 
 const maxLen = (n: number): string => `must be no more than ${n} characters`;

@@ -9,7 +9,8 @@ import { bool, list, type Command, type Invocation } from '../command.ts';
 import { toJson } from '../printers/json.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { addEnvFiles, addFiles, addLiterals, configMapKeyErrors, decodeUtf8, isValidUtf8, type DataSink } from './create-data-sources.ts';
+import { addEnvFiles, addFiles, addLiterals, decodeUtf8, isValidUtf8, type DataSink } from './create-data-sources.ts';
+import { isConfigMapKey } from '../../shim/validation.ts';
 import { GENERATOR_FLAGS, objectMeta, runGenerator } from './create-object.ts';
 
 const CONFIGMAPS: ResourceRef = { group: '', version: 'v1', resource: 'configmaps', namespaced: true };
@@ -45,7 +46,7 @@ export const createConfigMapCommand: Command = {
       const data: Record<string, string> = {};
       const binary: Record<string, Uint8Array> = {};
       const check = (key: string) => {
-        const errs = configMapKeyErrors(key);
+        const errs = isConfigMapKey(key);
         if (errs.length > 0) throw new Error(`${JSON.stringify(key)} is not a valid key name for a ConfigMap: ${errs.join(',')}`);
         if (key in data) throw new Error(`cannot add key ${JSON.stringify(key)}, another key by that name already exists in Data for ConfigMap ${JSON.stringify(name)}`);
         if (key in binary) throw new Error(`cannot add key ${JSON.stringify(key)}, another key by that name already exists in BinaryData for ConfigMap ${JSON.stringify(name)}`);

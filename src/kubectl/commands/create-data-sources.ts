@@ -7,6 +7,7 @@
  * K:staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go (IsConfigMapKey, IsEnvVarName)
  */
 import type { FileSource } from '../io.ts';
+import { isEnvVarName } from '../../shim/validation.ts';
 
 /** Where the sources' keys go; it rejects invalid and duplicate keys with its own kind's texts. */
 export interface DataSink {
@@ -26,34 +27,6 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
   } catch {
     return false;
   }
-}
-
-const regexError = (msg: string, fmt: string, ...examples: string[]) =>
-  `${msg} (e.g. ${examples.map((e) => `'${e}'`).join(',  or ')}, regex used for validation is '${fmt}')`;
-
-function chDirPrefix(value: string): string[] {
-  if (value === '.') return [`must not be '.'`];
-  if (value === '..') return [`must not be '..'`];
-  if (value.startsWith('..')) return [`must not start with '..'`];
-  return [];
-}
-
-/** validation.IsConfigMapKey (Secret keys follow the same rules). */
-export function configMapKeyErrors(key: string): string[] {
-  const errs: string[] = [];
-  if (key.length > 253) errs.push('must be no more than 253 characters');
-  if (!/^[-._a-zA-Z0-9]+$/.test(key)) {
-    errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", '[-._a-zA-Z0-9]+', 'key.name', 'KEY_NAME', 'key-name'));
-  }
-  return [...errs, ...chDirPrefix(key)];
-}
-
-function envVarNameErrors(key: string): string[] {
-  const errs: string[] = [];
-  if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(key)) {
-    errs.push(regexError("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit", '[-._a-zA-Z][-._a-zA-Z0-9]*', 'my.env-name', 'MY_ENV.NAME', 'MyEnvName1'));
-  }
-  return [...errs, ...chDirPrefix(key)];
 }
 
 export function parseLiteralSource(source: string): [string, string] {
@@ -137,7 +110,7 @@ export async function addEnvFiles(sink: DataSink, files: FileSource | undefined,
       if (line === '' || line.startsWith('#')) return;
       const eq = line.indexOf('=');
       const key = eq < 0 ? line : line.slice(0, eq);
-      const errs = envVarNameErrors(key);
+      const errs = isEnvVarName(key);
       if (errs.length > 0) throw new Error(`${JSON.stringify(key)} is not a valid key name: ${errs.join(';')}`);
       sink.addText(key, eq < 0 ? '' : line.slice(eq + 1));
     });

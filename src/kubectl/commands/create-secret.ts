@@ -7,7 +7,8 @@ import { base64 } from '../../api/protobuf/go-json.ts';
 import type { KObject, ResourceRef } from '../client.ts';
 import { bool, list, str, type Command, type Invocation } from '../command.ts';
 import { toJson } from '../printers/json.ts';
-import { addEnvFiles, addFiles, addLiterals, configMapKeyErrors, readBytes, type DataSink } from './create-data-sources.ts';
+import { addEnvFiles, addFiles, addLiterals, readBytes, type DataSink } from './create-data-sources.ts';
+import { isConfigMapKey } from '../../shim/validation.ts';
 import { checkSources, nameHash, SOURCE_FLAGS } from './create-configmap.ts';
 import { commandGroup, GENERATOR_FLAGS, objectMeta, runGenerator } from './create-object.ts';
 
@@ -22,7 +23,7 @@ class SecretData implements DataSink {
   }
 
   addBytes(key: string, value: Uint8Array): void {
-    const errs = configMapKeyErrors(key);
+    const errs = isConfigMapKey(key);
     if (errs.length > 0) throw new Error(`${JSON.stringify(key)} is not valid key name for a Secret ${errs.join(';')}`);
     if (this.data.has(key)) throw new Error(`cannot add key ${key}, another key by that name already exists`);
     this.data.set(key, value);

@@ -10,6 +10,7 @@ import { bool, DRY_RUN_FLAG, FILENAME_FLAGS, list, PRINT_FLAGS, str, type Comman
 import { fetchInfos } from '../fetch.ts';
 import { dryRunOf, ResultPrinter, writeQuery } from '../mutate.ts';
 import { toJson } from '../printers/json.ts';
+import { isValidLabelValue } from '../../shim/validation.ts';
 
 const FLAGS = [
   ...PRINT_FLAGS, ...FILENAME_FLAGS, DRY_RUN_FLAG,
@@ -37,16 +38,6 @@ function resourcesAndPairs(args: string[], pairType: string): [string[], string[
   return [resources, pairs];
 }
 
-/** validation.IsValidLabelValue. */
-function labelValueErrors(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 63) errs.push('must be no more than 63 characters');
-  if (v !== '' && !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)) {
-    errs.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
-  }
-  return errs;
-}
-
 function parseLabels(specs: string[]): [Record<string, string>, string[]] {
   const labels: Record<string, string> = {};
   const remove: string[] = [];
@@ -54,7 +45,7 @@ function parseLabels(specs: string[]): [Record<string, string>, string[]] {
     if (spec.includes('=')) {
       const parts = spec.split('=');
       if (parts.length !== 2) throw new Error(`invalid label spec: ${spec}`);
-      const errs = labelValueErrors(parts[1]!);
+      const errs = isValidLabelValue(parts[1]!);
       if (errs.length > 0) throw new Error(`invalid label value: ${JSON.stringify(spec)}: ${errs.join(';')}`);
       labels[parts[0]!] = parts[1]!;
     } else if (spec.endsWith('-')) remove.push(spec.slice(0, -1));

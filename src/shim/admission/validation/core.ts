@@ -4,7 +4,7 @@
 import type { FieldError } from '../../errors.ts';
 import { compareQuantities } from '../../decode/quantity.ts';
 import { deepEqual } from '../../objects.ts';
-import { isQualifiedName, regexError } from '../../validation.ts';
+import { isConfigMapKey, isQualifiedName } from '../../validation.ts';
 import { isObj, list, opt, str, type J } from '../json.ts';
 import { volumeSources } from '../defaults/pod.ts';
 import { dns1123Label, fe, isValidPortName, isValidPortNum, oneOf, specOf } from './common.ts';
@@ -139,21 +139,6 @@ export function validateStorageClass(obj: J, old: J | undefined): FieldError[] {
     if (obj.reclaimPolicy !== old.reclaimPolicy) errs.push(fe.forbidden('reclaimPolicy', 'updates to reclaimPolicy are forbidden.'));
     if (obj.volumeBindingMode !== old.volumeBindingMode) errs.push(fe.forbidden('volumeBindingMode', 'field is immutable'));
   }
-  return errs;
-}
-
-const CONFIG_KEY_FMT = '[-._a-zA-Z0-9]+';
-
-/** IsConfigMapKey: keys of ConfigMap and Secret data. */
-function isConfigMapKey(key: string): string[] {
-  const errs: string[] = [];
-  if (key.length > 253) errs.push('must be no more than 253 characters');
-  if (!new RegExp(`^${CONFIG_KEY_FMT}$`).test(key)) {
-    errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_KEY_FMT, 'key.name', 'KEY_NAME', 'key-name'));
-  }
-  if (key === '.') errs.push("must not be '.'");
-  else if (key === '..') errs.push("must not be '..'");
-  else if (key.startsWith('..')) errs.push("must not start with '..'");
   return errs;
 }
 
